@@ -1,0 +1,51 @@
+# Copyright 2026 The ClickSend SMS for Home Assistant authors. MIT License.
+"""A fake ClickSend HTTP API v2 on 127.0.0.1, for tests and development."""
+
+from __future__ import annotations
+
+from .app import ClickSendSimulator, PushRecord
+from .const import (
+    DEMO_BALANCE,
+    DEMO_KEY,
+    DEMO_USERNAME,
+    ENDPOINTS,
+    FAULT_KINDS,
+    TEST_ACCOUNT_KEY,
+    TEST_NUMBERS,
+    Mode,
+)
+from .sms import MessageParts, message_parts, normalise_number
+from .state import (
+    Account,
+    Fault,
+    InboundItem,
+    ManualClock,
+    ReceiptItem,
+    RecordedRequest,
+    SentMessage,
+    receipt_for,
+)
+
+__all__ = [
+    "DEMO_BALANCE",
+    "DEMO_KEY",
+    "DEMO_USERNAME",
+    "ENDPOINTS",
+    "FAULT_KINDS",
+    "TEST_ACCOUNT_KEY",
+    "TEST_NUMBERS",
+    "Account",
+    "ClickSendSimulator",
+    "Fault",
+    "InboundItem",
+    "ManualClock",
+    "MessageParts",
+    "Mode",
+    "PushRecord",
+    "ReceiptItem",
+    "RecordedRequest",
+    "SentMessage",
+    "message_parts",
+    "normalise_number",
+    "receipt_for",
+]

@@ -1,0 +1,110 @@
+# Copyright 2026 The ClickSend SMS for Home Assistant authors. MIT License.
+"""Run the simulator until interrupted: python -m clicksend_simulator."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import TYPE_CHECKING
+
+from .app import ClickSendSimulator
+from .const import DEFAULT_THROTTLE_SECONDS, DEMO_KEY, DEMO_USERNAME, TEST_ACCOUNT_KEY
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m clicksend_simulator",
+        description="A fake ClickSend HTTP API v2 for development and tests.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8124,
+        help="0 picks a free port; default: %(default)s",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("queue", "inbox"),
+        default="queue",
+        help="queue: reply.php/delivery.php hand each item out once; "
+        "inbox: every poll returns everything (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--push-url", default=None, help="POST replies and delivery reports here"
+    )
+    parser.add_argument(
+        "--throttle-seconds",
+        type=float,
+        default=DEFAULT_THROTTLE_SECONDS,
+        help="identical message to the same number is refused (2016) for this long",
+    )
+    parser.add_argument("--quiet", action="store_true", help="do not log every request")
+    return parser.parse_args(argv)
+
+
+def banner(simulator: ClickSendSimulator) -> str:
+    """Say what to paste into the integration's config flow."""
+    return "\n".join(
+        [
+            "ClickSend simulator running.",
+            f"  API URL:      {simulator.base_url}",
+            f"  Username:     {DEMO_USERNAME}",
+            f"  API key:      {DEMO_KEY}",
+            f"  Control API:  {simulator.control_url}",
+            f"  Test accounts nocredit, notactive, banned use key {TEST_ACCOUNT_KEY}",
+            f"  Mode: {simulator.mode}; push URL: {simulator.push_url or 'none'}",
+            "Press Ctrl+C to stop.",
+        ]
+    )
+
+
+async def serve(
+    args: argparse.Namespace,
+    *,
+    stop: asyncio.Event | None = None,
+    on_ready: Callable[[ClickSendSimulator], None] | None = None,
+) -> None:
+    """Serve until `stop` is set, SIGINT or SIGTERM."""
+    stop = stop or asyncio.Event()
+    simulator = ClickSendSimulator(
+        throttle_seconds=args.throttle_seconds, mode=args.mode, push_url=args.push_url
+    )
+    await simulator.start(args.host, args.port)
+    loop = asyncio.get_running_loop()
+    handled: list[signal.Signals] = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, stop.set)
+            handled.append(signum)
+    try:
+        print(banner(simulator), flush=True)
+        if on_ready is not None:
+            on_ready(simulator)
+        await stop.wait()
+    finally:
+        for signum in handled:
+            loop.remove_signal_handler(signum)
+        await simulator.stop()
+        print("ClickSend simulator stopped.", flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point."""
+    args = parse_args(argv)
+    if not args.quiet:
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(args))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Custom integrations, so that the test harness imports ours."""

@@ -1,0 +1,108 @@
+"""ClickSend SMS: send SMS from Home Assistant, and hear back."""
+
+from __future__ import annotations
+
+from homeassistant.const import CONF_NAME, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    discovery,
+)
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.start import async_at_started
+from homeassistant.helpers.typing import ConfigType
+
+from .api import ClickSendClient
+from .const import CONF_API_KEY, CONF_URL, CONF_USERNAME, CONF_WEBHOOK_ID, DOMAIN
+from .coordinator import AccountCoordinator, ClickSendConfigEntry, ClickSendRuntimeData
+from .entity import account_device_info
+from .inbox import InboxCoordinator, async_remove_fired_record
+from .notify import CONF_ENTRY
+from .repairs import async_delete_low_credit_issue
+from .services import async_setup_services
+from .webhook import async_register_webhook, async_remove_cloudhook
+
+PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions, which serve every account."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) -> bool:
+    """Connect to the account; refuse to load until ClickSend answers."""
+    client = ClickSendClient(
+        async_get_clientsession(hass),
+        entry.data[CONF_USERNAME],
+        entry.data[CONF_API_KEY],
+        base_url=entry.data[CONF_URL],
+    )
+    account = AccountCoordinator(hass, entry, client)
+    # Raises ConfigEntryNotReady, ConfigEntryAuthFailed (reauth) or, for an
+    # account that is not active, ConfigEntryError.
+    await account.async_config_entry_first_refresh()
+    inbox = InboxCoordinator(hass, entry)
+    await inbox.async_load()
+    entry.runtime_data = ClickSendRuntimeData(
+        client=client, account=account, inbox=inbox
+    )
+    dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id, **account_device_info(entry)
+    )
+
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    async_register_webhook(hass, entry)
+    if inbox.update_interval is not None:
+        # Keep polling whether or not an entity listens.
+        entry.async_on_unload(inbox.async_add_listener(lambda: None))
+        if hass.is_running:
+            await inbox.async_refresh()
+        else:
+            # Poll once Home Assistant runs, so that automations hear the
+            # first items.
+            entry.async_on_unload(
+                async_at_started(hass, lambda _: _start_polling(hass, entry))
+            )
+    # The legacy notify service, for alert: and notify groups.
+    hass.async_create_task(
+        discovery.async_load_platform(
+            hass,
+            Platform.NOTIFY,
+            DOMAIN,
+            {CONF_NAME: f"{DOMAIN}_{entry.data[CONF_USERNAME]}", CONF_ENTRY: entry},
+            {},
+        ),
+        eager_start=True,
+    )
+    entry.async_on_unload(entry.add_update_listener(_async_update_listener))
+    return True
+
+
+def _start_polling(hass: HomeAssistant, entry: ClickSendConfigEntry) -> None:
+    entry.async_create_task(
+        hass, entry.runtime_data.inbox.async_refresh(), "clicksend_sms first poll"
+    )
+
+
+async def _async_update_listener(
+    hass: HomeAssistant, entry: ClickSendConfigEntry
+) -> None:
+    """Apply new options and recipients without a restart."""
+    hass.config_entries.async_schedule_reload(entry.entry_id)
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) -> bool:
+    """Unload the platforms; the webhook and legacy service go with the entry."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) -> None:
+    """Leave nothing behind of a removed account."""
+    async_delete_low_credit_issue(hass, entry.entry_id)
+    await async_remove_fired_record(hass, entry.entry_id)
+    await async_remove_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])

@@ -1,0 +1,436 @@
+# Copyright 2026 The ClickSend SMS for Home Assistant authors. MIT License.
+"""An async client for ClickSend's HTTP API v2."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from dataclasses import replace
+from http import HTTPStatus
+import logging
+import math
+import re
+import time
+from typing import TYPE_CHECKING, Final
+from urllib.parse import quote, quote_plus
+from xml.sax.saxutils import escape
+
+import aiohttp
+
+from .const import (
+    CODE_ACCOUNT_NOT_ACTIVE,
+    CODE_INVALID_CREDENTIALS,
+    CODE_LOW_CREDIT,
+    CODE_MISSING_CREDENTIALS,
+    DEFAULT_BASE_URL,
+    EXCERPT_LENGTH,
+    INTERNAL_ERROR_CODES,
+    MAX_RECIPIENTS_PER_REQUEST,
+    MAX_RESPONSE_BYTES,
+)
+from .exceptions import (
+    ClickSendApiError,
+    ClickSendConnectionError,
+    ClickSendError,
+    ClickSendResponseError,
+    ClickSendTimeoutError,
+    error_for_code,
+)
+from .models import (
+    SUCCESS_CODE,
+    Balance,
+    DeliveryReceipt,
+    Encoding,
+    HistoryItem,
+    InboundReply,
+    RecipientResult,
+    SendResult,
+)
+from .parser import (
+    parse_balance,
+    parse_delivery_receipts,
+    parse_history,
+    parse_replies,
+    parse_send,
+)
+from .validation import (
+    message_info,
+    normalize_recipients,
+    validate_base_url,
+    validate_country,
+    validate_custom_string,
+    validate_schedule,
+    validate_sender_id,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from datetime import datetime
+
+_LOGGER = logging.getLogger(__name__)
+
+_HEADERS: Final = {"Accept": "application/xml, text/xml;q=0.9, */*;q=0.1"}
+_READ_CHUNK: Final = 64 * 1024
+# Enough of an unexpected body to find the words worth quoting.
+_EXCERPT_SOURCE: Final = 4 * EXCERPT_LENGTH
+# Redacting a shorter key would maul the body; no ClickSend key is that short.
+_MIN_REDACTED_KEY: Final = 8
+_REDACTED: Final = "***"
+_NOT_DIGITS: Final = re.compile(r"[^0-9]")
+# Codes that concern the account, not the recipient: when every recipient
+# failed with one of these, the send failed.
+_ACCOUNT_CODES: Final = frozenset(
+    {
+        CODE_MISSING_CREDENTIALS,
+        CODE_ACCOUNT_NOT_ACTIVE,
+        CODE_LOW_CREDIT,
+        CODE_INVALID_CREDENTIALS,
+        *(str(code) for code in INTERNAL_ERROR_CODES),
+    }
+)
+NO_RESULT_TEXT: Final = "ClickSend gave no result for this recipient"
+
+
+class _Secret:
+    """Holds the key so that no repr or str of the client's parts shows it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return _REDACTED
+
+
+class ClickSendClient:
+    """Talks to one ClickSend account over the HTTP API v2.
+
+    Every request is a POST with a form body, so the key never appears in a
+    URL (and so in no proxy log or aiohttp error).
+    """
+
+    __slots__ = (
+        "_base_url",
+        "_key",
+        "_redactions",
+        "_semaphore",
+        "_session",
+        "_timeout",
+        "_username",
+    )
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        username: str,
+        api_key: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float = 30.0,
+        max_concurrency: int = 4,
+    ) -> None:
+        """Use the caller's session; refuse a URL that would expose the key."""
+        if not (math.isfinite(timeout) and timeout > 0):
+            raise ValueError("timeout must be a positive number of seconds")
+        if max_concurrency < 1:
+            raise ValueError("max_concurrency must be at least 1")
+        self._session = session
+        self._username = username
+        self._key = _Secret(api_key)
+        self._base_url = validate_base_url(base_url)
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        # Shared by every request of this client, not only one send's parts.
+        self._semaphore = asyncio.Semaphore(max_concurrency)
+        self._redactions = _key_forms(api_key)
+
+    def __repr__(self) -> str:
+        """Show who and where, never the key."""
+        return (
+            f"{type(self).__name__}(username={self._username!r}, "
+            f"base_url={self._base_url!r})"
+        )
+
+    @property
+    def username(self) -> str:
+        """The account's API username."""
+        return self._username
+
+    @property
+    def base_url(self) -> str:
+        """The API URL, ending in "/"."""
+        return self._base_url
+
+    async def get_balance(self) -> Balance:
+        """Return the account's credit; also the cheapest check of the key."""
+        return await self._request("balance.php", {}, parse_balance)
+
+    async def get_replies(self) -> tuple[InboundReply, ...]:
+        """Return the replies waiting in the inbox (the "Poll" inbound rule)."""
+        return await self._request("reply.php", {}, parse_replies)
+
+    async def get_delivery_receipts(self) -> tuple[DeliveryReceipt, ...]:
+        """Return the delivery reports waiting to be polled."""
+        return await self._request("delivery.php", {}, parse_delivery_receipts)
+
+    async def get_history(
+        self, from_email: str | None = None
+    ) -> tuple[HistoryItem, ...]:
+        """Return the account's message history, or only one email's."""
+        fields = {"from_email": from_email} if from_email else {}
+        return await self._request("history.php", fields, parse_history)
+
+    async def send_sms(
+        self,
+        recipients: Sequence[str],
+        message: str,
+        *,
+        sender_id: str | None = None,
+        schedule: datetime | None = None,
+        country: str | None = None,
+        custom_string: str | None = None,
+    ) -> SendResult:
+        """Send one message to every recipient; return one result for each.
+
+        The input is checked before anything is sent. The results follow the
+        normalised recipients (repeats dropped) in order, whatever order
+        ClickSend answers in. Over 1,000 recipients go in several requests. A
+        recipient ClickSend refused is a result, not an error, unless every
+        recipient failed for a reason of the account (credentials, credit,
+        ClickSend's own failure): then that error is raised, as it is when
+        no request went through. An empty optional string counts as none.
+        """
+        info = message_info(message)
+        numbers = normalize_recipients(recipients, country)
+        fields = {"message": message}
+        if sender_id:
+            fields["senderid"] = validate_sender_id(sender_id)
+        if schedule is not None:
+            fields["schedule"] = str(validate_schedule(schedule))
+        if custom_string:
+            fields["customstring"] = validate_custom_string(custom_string)
+        if country:
+            fields["country"] = validate_country(country)
+        if info.encoding is Encoding.UNICODE:
+            fields["messagetype"] = "Unicode"
+
+        chunks = [
+            numbers[start : start + MAX_RECIPIENTS_PER_REQUEST]
+            for start in range(0, len(numbers), MAX_RECIPIENTS_PER_REQUEST)
+        ]
+        async with asyncio.TaskGroup() as group:
+            tasks = [
+                group.create_task(self._send_chunk(chunk, fields)) for chunk in chunks
+            ]
+        outcomes = [task.result() for task in tasks]
+        errors = [
+            outcome for outcome in outcomes if isinstance(outcome, ClickSendError)
+        ]
+        if len(errors) == len(outcomes):
+            raise errors[0]
+
+        results: list[RecipientResult] = []
+        for chunk, outcome in zip(chunks, outcomes, strict=True):
+            if isinstance(outcome, ClickSendError):
+                # Other parts went out: report this one's recipients as failed.
+                results.extend(_failed_chunk(chunk, outcome))
+            else:
+                results.extend(outcome)
+        _raise_for_account_failure(results)
+        sent = SendResult(tuple(results), info, len(chunks))
+        _LOGGER.debug(
+            "send.php: %d of %d recipients accepted in %d requests",
+            len(sent.accepted),
+            len(results),
+            len(chunks),
+        )
+        return sent
+
+    async def _send_chunk(
+        self, chunk: Sequence[str], fields: Mapping[str, str]
+    ) -> tuple[RecipientResult, ...] | ClickSendError:
+        """Send one request; return its error rather than cancel the others."""
+        try:
+            results = await self._request(
+                "send.php", {"to": ",".join(chunk), **fields}, parse_send
+            )
+        except ClickSendError as err:
+            return err
+        return _match(chunk, results)
+
+    async def _request[T](
+        self, endpoint: str, fields: Mapping[str, str], parse: Callable[[bytes], T]
+    ) -> T:
+        """POST the form, read a bounded body and parse it."""
+        form = {"username": self._username, "key": self._key.value, **fields}
+        async with self._semaphore:
+            started = time.monotonic()
+            try:
+                async with self._session.post(
+                    self._base_url + endpoint,
+                    data=form,
+                    headers=_HEADERS,
+                    timeout=self._timeout,
+                    # A redirect would carry the form, key included, elsewhere.
+                    allow_redirects=False,
+                ) as response:
+                    status = response.status
+                    content_type = response.content_type[:EXCERPT_LENGTH]
+                    body = await _read_bounded(response)
+            except TimeoutError as err:
+                _log_failure(endpoint, started, err)
+                raise ClickSendTimeoutError(
+                    f"ClickSend did not answer {endpoint} within "
+                    f"{self._timeout.total:g} s"
+                ) from err
+            except (aiohttp.ClientError, OSError) as err:
+                _log_failure(endpoint, started, err)
+                raise ClickSendConnectionError(
+                    f"Could not reach ClickSend for {endpoint}: "
+                    f"{self._redact(f'{type(err).__name__}: {err}')}"
+                ) from err
+        elapsed = (time.monotonic() - started) * 1000
+        if body is None:
+            _LOGGER.debug(
+                "%s: HTTP %s in %.0f ms, too large", endpoint, status, elapsed
+            )
+            raise ClickSendResponseError(
+                f"ClickSend's answer to {endpoint} is larger than "
+                f"{MAX_RESPONSE_BYTES} bytes (HTTP {status}, {content_type})"
+            )
+        body = self._redact_body(body)
+        if status != HTTPStatus.OK:
+            _LOGGER.debug("%s: HTTP %s in %.0f ms", endpoint, status, elapsed)
+            raise ClickSendResponseError(
+                f"ClickSend answered {endpoint} with HTTP {status} "
+                f"({content_type}): {self._excerpt(body)}"
+            )
+        try:
+            result = parse(body)
+        except ClickSendApiError as err:
+            _LOGGER.debug(
+                "%s: HTTP %s in %.0f ms, result %s", endpoint, status, elapsed, err.code
+            )
+            raise
+        except ClickSendResponseError as err:
+            _LOGGER.debug("%s: HTTP %s in %.0f ms, not XML", endpoint, status, elapsed)
+            raise ClickSendResponseError(
+                f"ClickSend's answer to {endpoint} is not the XML expected: {err} "
+                f"(HTTP {status}, {content_type}): {self._excerpt(body)}"
+            ) from err
+        _LOGGER.debug(
+            "%s: HTTP %s in %.0f ms, result %s", endpoint, status, elapsed, SUCCESS_CODE
+        )
+        return result
+
+    def _redact(self, text: str) -> str:
+        """Take the key out of text ClickSend or aiohttp wrote."""
+        for form in self._redactions:
+            text = text.replace(form.decode(), _REDACTED)
+        return text
+
+    def _redact_body(self, body: bytes) -> bytes:
+        """Take the key out of an answer, should ClickSend ever echo it."""
+        for form in self._redactions:
+            body = body.replace(form, _REDACTED.encode())
+        return body
+
+    @staticmethod
+    def _excerpt(body: bytes) -> str:
+        """Quote the start of a (redacted) body, on one line and short."""
+        text = " ".join(
+            body[:_EXCERPT_SOURCE].decode("utf-8", errors="replace").split()
+        )
+        if not text:
+            return "empty body"
+        if len(text) > EXCERPT_LENGTH:
+            text = f"{text[:EXCERPT_LENGTH]}…"
+        return repr(text)
+
+
+async def _read_bounded(response: aiohttp.ClientResponse) -> bytes | None:
+    """Read the body; None as soon as it proves larger than the cap."""
+    if (response.content_length or 0) > MAX_RESPONSE_BYTES:
+        return None
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(_READ_CHUNK):
+        body += chunk
+        if len(body) > MAX_RESPONSE_BYTES:
+            return None
+    return bytes(body)
+
+
+def _log_failure(endpoint: str, started: float, err: BaseException) -> None:
+    _LOGGER.debug(
+        "%s: failed after %.0f ms: %s",
+        endpoint,
+        (time.monotonic() - started) * 1000,
+        type(err).__name__,
+    )
+
+
+def _key_forms(key: str) -> tuple[bytes, ...]:
+    """Return the key as it could appear in a body: raw, URL- or XML-encoded."""
+    if len(key) < _MIN_REDACTED_KEY:
+        return ()
+    forms = {key, quote_plus(key), quote(key, safe=""), escape(key)}
+    # Longest first, so no form is left half-replaced by a shorter one.
+    return tuple(form.encode() for form in sorted(forms, key=len, reverse=True))
+
+
+def _match(
+    chunk: Sequence[str], results: Sequence[RecipientResult]
+) -> tuple[RecipientResult, ...]:
+    """Give each recipient its result: by number, then by position.
+
+    ClickSend answers in the order of "to" in the vendor's example, but may
+    reorder or rewrite numbers (with or without "+"): match on the digits,
+    hand what is left over in order, and report a recipient without a result
+    as failed. Results for numbers never sent are dropped.
+    """
+    positions: dict[str, deque[int]] = {}
+    for index, result in enumerate(results):
+        positions.setdefault(_NOT_DIGITS.sub("", result.to), deque()).append(index)
+    assigned: list[int | None] = []
+    for number in chunk:
+        queue = positions.get(number.removeprefix("+"))
+        assigned.append(queue.popleft() if queue else None)
+    used = {found for found in assigned if found is not None}
+    spare = iter([index for index in range(len(results)) if index not in used])
+    matched = []
+    for number, found in zip(chunk, assigned, strict=True):
+        position = found if found is not None else next(spare, None)
+        if position is None:
+            matched.append(_failed_result(number, "", NO_RESULT_TEXT))
+        else:
+            # Report the number as the caller knows it.
+            matched.append(replace(results[position], to=number))
+    if extra := sum(1 for _ in spare):
+        _LOGGER.debug("send.php: %d results for numbers not sent, dropped", extra)
+    return tuple(matched)
+
+
+def _failed_result(number: str, code: str, error_text: str) -> RecipientResult:
+    return RecipientResult(
+        to=number,
+        message_id=None,
+        result_code=code,
+        error_text=error_text,
+        price=0.0,
+        currency="",
+    )
+
+
+def _failed_chunk(chunk: Sequence[str], error: ClickSendError) -> list[RecipientResult]:
+    if isinstance(error, ClickSendApiError):
+        return [
+            _failed_result(number, error.code, error.error_text) for number in chunk
+        ]
+    return [_failed_result(number, "", str(error)) for number in chunk]
+
+
+def _raise_for_account_failure(results: Sequence[RecipientResult]) -> None:
+    """Raise when every recipient failed with one code that is the account's."""
+    codes = {result.result_code for result in results}
+    if len(codes) == 1 and (code := codes.pop()) in _ACCOUNT_CODES:
+        raise error_for_code(code, results[0].error_text)

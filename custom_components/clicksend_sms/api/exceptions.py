@@ -1,0 +1,190 @@
+# Copyright 2026 The ClickSend SMS for Home Assistant authors. MIT License.
+"""Errors raised by the ClickSend client.
+
+Every message is safe to show and to log: none ever contains the API key.
+"""
+
+from __future__ import annotations
+
+
+class ClickSendError(Exception):
+    """Base of every error the client raises."""
+
+
+# Input refused before any request is made.
+
+
+class ClickSendInputError(ClickSendError, ValueError):
+    """The caller's input cannot be sent; nothing was sent."""
+
+
+class EmptyMessageError(ClickSendInputError):
+    """The message is empty or only white space."""
+
+    def __init__(self) -> None:
+        """Say what is wrong."""
+        super().__init__("The message is empty")
+
+
+class MessageTooLongError(ClickSendInputError):
+    """The message is longer than ClickSend accepts."""
+
+    def __init__(self, length: int, maximum: int) -> None:
+        """Keep the length and the limit for the caller's error message."""
+        super().__init__(f"The message has {length} characters; at most {maximum}")
+        self.length = length
+        self.maximum = maximum
+
+
+class InvalidNumberError(ClickSendInputError):
+    """A recipient is not a phone number ClickSend can send to."""
+
+    def __init__(self, number: str, reason: str) -> None:
+        """Keep the number as given and why it was refused."""
+        super().__init__(f"Invalid phone number {number!r}: {reason}")
+        self.number = number
+        self.reason = reason
+
+
+class InvalidCountryError(ClickSendInputError):
+    """A country is not an ISO 3166-1 alpha-2 code."""
+
+    def __init__(self, country: str) -> None:
+        """Keep the country as given."""
+        super().__init__(f"Invalid country {country!r}: use a two-letter ISO code")
+        self.country = country
+
+
+class InvalidSenderIdError(ClickSendInputError):
+    """A sender ID is neither 1-11 letters/digits nor an international number."""
+
+    def __init__(self, sender_id: str) -> None:
+        """Keep the sender ID as given."""
+        super().__init__(
+            f"Invalid sender ID {sender_id!r}: use 1 to 11 letters or digits "
+            "without spaces, or an international phone number"
+        )
+        self.sender_id = sender_id
+
+
+class InvalidScheduleError(ClickSendInputError):
+    """A schedule is naive or in the past."""
+
+
+class InvalidCustomStringError(ClickSendInputError):
+    """A custom string is longer than ClickSend keeps."""
+
+    def __init__(self, maximum: int) -> None:
+        """Keep the limit."""
+        super().__init__(f"The custom string is longer than {maximum} characters")
+        self.maximum = maximum
+
+
+class NoRecipientsError(ClickSendInputError):
+    """No recipient was given."""
+
+    def __init__(self) -> None:
+        """Say what is wrong."""
+        super().__init__("No recipient was given")
+
+
+class InvalidBaseUrlError(ClickSendInputError):
+    """The API URL is not HTTPS (plain HTTP is allowed for loopback only)."""
+
+    def __init__(self, url: str) -> None:
+        """Keep the URL."""
+        super().__init__(
+            f"Invalid API URL {url!r}: use https:// (http:// only for loopback)"
+        )
+        self.url = url
+
+
+# ClickSend answered with a result code other than success.
+
+
+class ClickSendApiError(ClickSendError):
+    """ClickSend refused the request with a result code."""
+
+    def __init__(self, code: str, error_text: str) -> None:
+        """Keep ClickSend's code and its own text."""
+        super().__init__(f"ClickSend error {code}: {error_text}")
+        self.code = code
+        self.error_text = error_text
+
+
+class ClickSendAuthError(ClickSendApiError):
+    """Missing or wrong credentials (2006, 2022)."""
+
+
+class AccountNotActiveError(ClickSendApiError):
+    """The account is not activated (2007)."""
+
+
+class InvalidRecipientError(ClickSendApiError):
+    """ClickSend refused the destination number (2015)."""
+
+
+class ThrottledError(ClickSendApiError):
+    """The same message went to the same number seconds ago (2016)."""
+
+
+class SenderIdRejectedError(ClickSendApiError):
+    """ClickSend refused the sender ID (2017)."""
+
+
+class InsufficientCreditError(ClickSendApiError):
+    """The account has run out of credit (2018)."""
+
+
+class EmptyMessageRejectedError(ClickSendApiError):
+    """ClickSend found the message empty (2051)."""
+
+
+class TooManyRecipientsError(ClickSendApiError):
+    """ClickSend refused the number of recipients (2052)."""
+
+
+class ClickSendInternalError(ClickSendApiError):
+    """ClickSend failed internally (2100-2199); worth retrying later."""
+
+
+class UnknownResultError(ClickSendApiError):
+    """A result code this client does not know."""
+
+
+# The exchange itself failed.
+
+
+class ClickSendConnectionError(ClickSendError):
+    """ClickSend could not be reached."""
+
+
+class ClickSendTimeoutError(ClickSendConnectionError):
+    """ClickSend did not answer in time."""
+
+
+class ClickSendResponseError(ClickSendError):
+    """ClickSend's answer was not the XML document expected."""
+
+
+_ERRORS_BY_CODE: dict[str, type[ClickSendApiError]] = {
+    "2006": ClickSendAuthError,
+    "2007": AccountNotActiveError,
+    "2015": InvalidRecipientError,
+    "2016": ThrottledError,
+    "2017": SenderIdRejectedError,
+    "2018": InsufficientCreditError,
+    "2022": ClickSendAuthError,
+    "2051": EmptyMessageRejectedError,
+    "2052": TooManyRecipientsError,
+}
+_INTERNAL_ERROR_CODES = range(2100, 2200)
+
+
+def error_for_code(code: str, error_text: str) -> ClickSendApiError:
+    """Return the error that ClickSend's result code stands for."""
+    if (error := _ERRORS_BY_CODE.get(code)) is not None:
+        return error(code, error_text)
+    if code.isascii() and code.isdigit() and int(code) in _INTERNAL_ERROR_CODES:
+        return ClickSendInternalError(code, error_text)
+    return UnknownResultError(code, error_text)

@@ -1,0 +1,311 @@
+# Copyright 2026 The ClickSend SMS for Home Assistant authors. MIT License.
+"""Turn ClickSend's XML answers into the typed models.
+
+The vendor document shows one example per endpoint and is silent on the
+rest, so the parser accepts every plausible variant: one element or many, a
+count attribute beside them or not, empty or missing optional elements, and
+the result code at the top level or inside the collection.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+import logging
+import math
+import re
+from typing import TYPE_CHECKING, Any, Final
+from xml.parsers.expat import ExpatError
+
+import xmltodict
+
+from .const import MAX_RESPONSE_BYTES
+from .exceptions import ClickSendResponseError, error_for_code
+from .models import (
+    SUCCESS_CODE,
+    Balance,
+    DeliveryReceipt,
+    HistoryItem,
+    InboundReply,
+    RecipientResult,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+_LOGGER = logging.getLogger(__name__)
+
+ROOT_ELEMENT: Final = "xml"
+_UTF8_BOM: Final = b"\xef\xbb\xbf"
+# Entity expansion (billion laughs) and external entities need a DTD; none of
+# ClickSend's answers has one. XML is case-sensitive, the check is not.
+_DTD: Final = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_NAME_EXCERPT: Final = 40
+
+Element = dict[str, Any]
+
+
+def load_document(body: bytes) -> Element:
+    """Parse an answer safely and return the children of its <xml> root."""
+    if len(body) > MAX_RESPONSE_BYTES:
+        raise ClickSendResponseError(
+            f"the answer is larger than {MAX_RESPONSE_BYTES} bytes"
+        )
+    if _DTD.search(body):
+        raise ClickSendResponseError("the answer declares a DTD or entities")
+    try:
+        # ClickSend declares UTF-8; decoding here keeps other encodings (and
+        # a DTD hidden in them) away from the XML parser.
+        text = body.removeprefix(_UTF8_BOM).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ClickSendResponseError("the answer is not UTF-8 text") from None
+    try:
+        document = xmltodict.parse(text, disable_entities=True)
+    except (ExpatError, ValueError) as err:
+        raise ClickSendResponseError(f"the answer is not XML ({err})") from err
+    # xmltodict returns a dict with exactly the root element.
+    ((root, children),) = document.items()
+    if root != ROOT_ELEMENT:
+        raise ClickSendResponseError(
+            f"the answer's root element is <{root[:_NAME_EXCERPT]}>, "
+            f"not <{ROOT_ELEMENT}>"
+        )
+    # An empty root, or one holding only text, has no elements.
+    return children if isinstance(children, dict) else {}
+
+
+def parse_balance(body: bytes) -> Balance:
+    """Parse balance.php's answer."""
+    document = load_document(body)
+    _raise_for_result(document)
+    if "balance" not in document:
+        raise ClickSendResponseError("the answer has no <balance>")
+    text = _field(document, "balance")
+    try:
+        balance = float(text)
+    except ValueError:
+        balance = math.nan
+    if not math.isfinite(balance):
+        raise ClickSendResponseError(
+            f"the balance {text[:_NAME_EXCERPT]!r} is not a number"
+        )
+    return Balance(
+        balance=balance,
+        currency_symbol=_field(document, "currency_symbol"),
+        account_type=_field(document, "type"),
+    )
+
+
+def parse_send(body: bytes) -> tuple[RecipientResult, ...]:
+    """Parse send.php's answer, one result per <message>, in its order.
+
+    A result code at the top level concerns the whole request (wrong
+    credentials, for one) and raises; the vendor's example has none.
+    """
+    messages = _collection(body, "messages", "message", "@recipientcount")
+    results = []
+    for message in messages:
+        code = _result_code(message)
+        if code is None:
+            raise ClickSendResponseError("a <message> has no <result>")
+        results.append(
+            RecipientResult(
+                to=_field(message, "to"),
+                message_id=_field(message, "messageid") or None,
+                result_code=code,
+                error_text=_field(message, "errortext"),
+                price=_price(_field(message, "price")),
+                # The ISO code (USD) says more than the symbol ($).
+                currency=(
+                    _field(message, "currency_type")
+                    or _field(message, "currency_symbol")
+                ),
+            )
+        )
+    return tuple(results)
+
+
+def parse_replies(body: bytes) -> tuple[InboundReply, ...]:
+    """Parse reply.php's answer."""
+    return tuple(
+        reply_from_fields(reply)
+        for reply in _collection(body, "replies", "reply", "@replycount")
+    )
+
+
+def parse_delivery_receipts(body: bytes) -> tuple[DeliveryReceipt, ...]:
+    """Parse delivery.php's answer."""
+    return tuple(
+        receipt_from_fields(dlr)
+        for dlr in _collection(body, "dlrs", "dlr", "@dlrcount")
+    )
+
+
+def parse_history(body: bytes) -> tuple[HistoryItem, ...]:
+    """Parse history.php's answer, whose result sits inside <history>."""
+    return tuple(
+        HistoryItem(
+            message_id=_field(item, "messageid"),
+            direction=_field(item, "direction"),
+            date=_timestamp(_field(item, "date")),
+            to=_field(item, "to"),
+            message=_field(item, "message"),
+            status=_field(item, "status"),
+            sender_id=_field(item, "senderid"),
+            schedule=_timestamp(_field(item, "schedule")),
+            custom_string=_field(item, "customstring"),
+            from_email=_field(item, "from_email"),
+        )
+        for item in _collection(body, "history", "item", "@historycount")
+    )
+
+
+def reply_from_fields(fields: Mapping[str, Any]) -> InboundReply:
+    """Build a reply from a <reply> element or the form ClickSend pushes.
+
+    Both use the same names.
+    """
+    return InboundReply(
+        from_number=_field(fields, "from"),
+        message=_field(fields, "message"),
+        original_message=_field(fields, "originalmessage"),
+        original_message_id=_field(fields, "originalmessageid"),
+        original_sender_id=_field(fields, "originalsenderid"),
+        custom_string=_field(fields, "customstring"),
+        username=_field(fields, "username"),
+    )
+
+
+def receipt_from_fields(fields: Mapping[str, Any]) -> DeliveryReceipt:
+    """Build a receipt from a <dlr> element or the form ClickSend pushes."""
+    return DeliveryReceipt(
+        message_id=_field(fields, "messageid"),
+        status=_field(fields, "status"),
+        status_code=_status_code(_field(fields, "status_code")),
+        custom_string=_field(fields, "customstring"),
+        username=_field(fields, "username"),
+    )
+
+
+def _collection(body: bytes, name: str, item: str, count: str) -> list[Element]:
+    """Return the elements of a collection, after checking the result codes.
+
+    The result may sit at the top level (reply.php, delivery.php) or inside
+    the collection (history.php): both are checked. A document with neither
+    a result nor the collection is not an answer of this endpoint.
+    """
+    document = load_document(body)
+    holder = document.get(name)
+    found_outside = _raise_for_result(document)
+    found_inside = isinstance(holder, dict) and _raise_for_result(holder)
+    if name not in document and not (found_outside or found_inside):
+        raise ClickSendResponseError(f"the answer has neither <result> nor <{name}>")
+    elements = _elements(holder, item)
+    # The count is informative only: a mismatch is worth a note, not a failure.
+    if isinstance(holder, dict) and _field(holder, count) not in {
+        "",
+        str(len(elements)),
+    }:
+        _LOGGER.debug(
+            "<%s> announces %s %s elements, holds %d",
+            name,
+            _field(holder, count)[:_NAME_EXCERPT],
+            item,
+            len(elements),
+        )
+    return elements
+
+
+def _elements(holder: object, item: str) -> list[Element]:
+    """Return the items whether there is none, one (a dict) or many (a list)."""
+    # An empty collection parses as None, or as a dict of attributes only.
+    if holder is None:
+        return []
+    if not isinstance(holder, dict):
+        raise ClickSendResponseError(f"<{item}> elements are missing: text found")
+    found = holder.get(item)
+    candidates = found if isinstance(found, list) else [found]
+    elements = []
+    for candidate in candidates:
+        if isinstance(candidate, dict):
+            elements.append(candidate)
+        elif candidate is not None:
+            raise ClickSendResponseError(f"a <{item}> holds text, not elements")
+    return elements
+
+
+def _raise_for_result(element: Element) -> bool:
+    """Raise if the element carries a result other than success.
+
+    Return whether it carried one at all.
+    """
+    code = _result_code(element)
+    if code is None:
+        return False
+    if code != SUCCESS_CODE:
+        raise error_for_code(code, _field(element, "errortext"))
+    return True
+
+
+def _result_code(element: Element) -> str | None:
+    """Return the element's result code, four digits as documented."""
+    code = _field(element, "result")
+    if not code:
+        return None
+    # Accept "0" for "0000", in case a layer in between read it as a number.
+    if code.isascii() and code.isdigit():
+        return code.zfill(4)
+    return code[:_NAME_EXCERPT]
+
+
+def _field(element: Mapping[str, Any], name: str) -> str:
+    """Return an element's text; "" when it is missing or empty.
+
+    An element with attributes parses as a dict, a repeated one as a list;
+    pushed forms may carry numbers.
+    """
+    value = element.get(name)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("#text")
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int | float):
+        return str(value)
+    return ""
+
+
+def _price(text: str) -> float:
+    """Return the price; 0 when missing or unreadable.
+
+    The message went out whatever this says: failing here would invite a
+    resend.
+    """
+    try:
+        price = float(text)
+    except ValueError:
+        return 0.0
+    return price if math.isfinite(price) else 0.0
+
+
+def _status_code(text: str) -> int:
+    """Return the delivery status code, written as "201" or "201.0"; else 0."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return int(float(text))
+    except ValueError, OverflowError:
+        return 0
+
+
+def _timestamp(text: str) -> datetime | None:
+    """Return unix time as an aware UTC datetime; None when empty or 0."""
+    try:
+        seconds = float(text)
+        if seconds <= 0:
+            return None
+        return datetime.fromtimestamp(seconds, UTC)
+    except ValueError, OverflowError, OSError:
+        return None

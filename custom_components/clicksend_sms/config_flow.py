@@ -1,0 +1,412 @@
+"""Config flow: the account, its options and its saved recipients."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import logging
+import secrets
+from typing import Any, override
+
+import probatio
+
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    OptionsFlow,
+    SubentryFlowResult,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.data_entry_flow import section
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+
+from .api import (
+    DEFAULT_BASE_URL,
+    AccountNotActiveError,
+    ClickSendApiError,
+    ClickSendAuthError,
+    ClickSendClient,
+    ClickSendError,
+    ClickSendInputError,
+    normalize_number,
+    validate_base_url,
+    validate_country,
+    validate_sender_id,
+)
+from .const import (
+    CONF_API_KEY,
+    CONF_COUNTRY,
+    CONF_LOW_BALANCE_THRESHOLD,
+    CONF_NAME,
+    CONF_PHONE_NUMBER,
+    CONF_POLL_DELIVERY_REPORTS,
+    CONF_POLL_INTERVAL,
+    CONF_POLL_REPLIES,
+    CONF_SENDER_ID,
+    CONF_URL,
+    CONF_USERNAME,
+    CONF_WEBHOOK_ID,
+    DEFAULT_LOW_BALANCE_THRESHOLD,
+    DEFAULT_POLL_INTERVAL,
+    DOMAIN,
+    MAX_POLL_INTERVAL,
+    MIN_POLL_INTERVAL,
+    SUBENTRY_TYPE_RECIPIENT,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+SECTION_ADVANCED = "advanced"
+
+_USERNAME_SELECTOR = TextSelector(
+    TextSelectorConfig(type=TextSelectorType.TEXT, autocomplete="username")
+)
+_API_KEY_SELECTOR = TextSelector(
+    TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="current-password")
+)
+_URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+
+
+def _advanced_section(url: str) -> section:
+    """Tuck the API URL away: only the simulator or a proxy needs another."""
+    return section(
+        probatio.Schema(
+            {probatio.Required(CONF_URL, default=url): _URL_SELECTOR},
+        ),
+        {"collapsed": True},
+    )
+
+
+def _account_schema(*, url: str = DEFAULT_BASE_URL) -> probatio.Schema:
+    return probatio.Schema(
+        {
+            probatio.Required(CONF_USERNAME): _USERNAME_SELECTOR,
+            probatio.Required(CONF_API_KEY): _API_KEY_SELECTOR,
+            probatio.Required(SECTION_ADVANCED): _advanced_section(url),
+        }
+    )
+
+
+REAUTH_SCHEMA = probatio.Schema({probatio.Required(CONF_API_KEY): _API_KEY_SELECTOR})
+
+
+async def _async_validate_account(
+    hass: HomeAssistant, username: str, api_key: str, url: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Try the credentials with a balance call; return form errors and placeholders."""
+    try:
+        client = ClickSendClient(
+            async_get_clientsession(hass), username, api_key, base_url=url
+        )
+        await client.get_balance()
+    except ClickSendInputError:
+        return {SECTION_ADVANCED: "invalid_url"}, {}
+    except ClickSendAuthError:
+        return {"base": "invalid_auth"}, {}
+    except AccountNotActiveError:
+        return {"base": "account_not_active"}, {}
+    except ClickSendApiError as err:
+        return {"base": "unknown"}, {"error_text": f"{err.error_text} ({err.code})"}
+    except ClickSendError:
+        _LOGGER.debug("Could not reach ClickSend", exc_info=True)
+        return {"base": "cannot_connect"}, {}
+    return {}, {}
+
+
+def _url_of(user_input: Mapping[str, Any]) -> str:
+    url = str(user_input.get(SECTION_ADVANCED, {}).get(CONF_URL) or DEFAULT_BASE_URL)
+    try:
+        return validate_base_url(url)
+    except ClickSendInputError:
+        return url
+
+
+class ClickSendConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Adds a ClickSend account."""
+
+    VERSION = 1
+
+    @staticmethod
+    @callback
+    @override
+    def async_get_options_flow(config_entry: ConfigEntry) -> ClickSendOptionsFlow:
+        """Options of an account."""
+        return ClickSendOptionsFlow()
+
+    @classmethod
+    @callback
+    @override
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Offer saved recipients."""
+        return {SUBENTRY_TYPE_RECIPIENT: RecipientSubentryFlow}
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the account's username and API key."""
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        if user_input is not None:
+            username = user_input[CONF_USERNAME].strip()
+            await self.async_set_unique_id(username.casefold())
+            self._abort_if_unique_id_configured()
+            url = _url_of(user_input)
+            errors, placeholders = await _async_validate_account(
+                self.hass, username, user_input[CONF_API_KEY], url
+            )
+            if not errors:
+                return self.async_create_entry(
+                    title=username,
+                    data={
+                        CONF_USERNAME: username,
+                        CONF_API_KEY: user_input[CONF_API_KEY],
+                        CONF_URL: url,
+                        CONF_WEBHOOK_ID: secrets.token_hex(32),
+                    },
+                )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(
+                _account_schema(), user_input
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def async_step_reauth(
+        self, entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """ClickSend refused the key: ask for a new one."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the new key of the same account."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {CONF_USERNAME: entry.data[CONF_USERNAME]}
+        if user_input is not None:
+            errors, extra = await _async_validate_account(
+                self.hass,
+                entry.data[CONF_USERNAME],
+                user_input[CONF_API_KEY],
+                entry.data[CONF_URL],
+            )
+            placeholders |= extra
+            if not errors:
+                return self.async_update_reload_and_abort(
+                    entry, data_updates={CONF_API_KEY: user_input[CONF_API_KEY]}
+                )
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=REAUTH_SCHEMA,
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the key or the API URL of the same account."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        if user_input is not None:
+            username = user_input[CONF_USERNAME].strip()
+            await self.async_set_unique_id(username.casefold())
+            self._abort_if_unique_id_mismatch(reason="wrong_account")
+            url = _url_of(user_input)
+            errors, placeholders = await _async_validate_account(
+                self.hass, username, user_input[CONF_API_KEY], url
+            )
+            if not errors:
+                return self.async_update_reload_and_abort(
+                    entry,
+                    data_updates={
+                        CONF_API_KEY: user_input[CONF_API_KEY],
+                        CONF_URL: url,
+                    },
+                )
+        suggested = user_input or {
+            CONF_USERNAME: entry.data[CONF_USERNAME],
+            CONF_API_KEY: entry.data[CONF_API_KEY],
+        }
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                _account_schema(url=entry.data[CONF_URL]), suggested
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+
+class ClickSendOptionsFlow(OptionsFlow):
+    """Defaults for sending, and how to hear back; the entry reloads to apply them."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show and check the options."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            options = dict(user_input)
+            try:
+                if sender_id := options.get(CONF_SENDER_ID, "").strip():
+                    options[CONF_SENDER_ID] = validate_sender_id(sender_id)
+                else:
+                    options.pop(CONF_SENDER_ID, None)
+            except ClickSendInputError:
+                errors[CONF_SENDER_ID] = "invalid_sender_id"
+            try:
+                if country := options.get(CONF_COUNTRY, "").strip():
+                    options[CONF_COUNTRY] = validate_country(country)
+                else:
+                    options.pop(CONF_COUNTRY, None)
+            except ClickSendInputError:
+                errors[CONF_COUNTRY] = "invalid_country"
+            if not errors:
+                options[CONF_POLL_INTERVAL] = int(options[CONF_POLL_INTERVAL])
+                return self.async_create_entry(data=options)
+        schema = probatio.Schema(
+            {
+                probatio.Optional(CONF_SENDER_ID): TextSelector(),
+                probatio.Optional(CONF_COUNTRY): TextSelector(),
+                probatio.Required(
+                    CONF_POLL_INTERVAL, default=DEFAULT_POLL_INTERVAL
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=MIN_POLL_INTERVAL,
+                        max=MAX_POLL_INTERVAL,
+                        step=1,
+                        mode=NumberSelectorMode.BOX,
+                        unit_of_measurement="s",
+                    )
+                ),
+                probatio.Required(CONF_POLL_REPLIES, default=True): BooleanSelector(),
+                probatio.Required(
+                    CONF_POLL_DELIVERY_REPORTS, default=True
+                ): BooleanSelector(),
+                probatio.Required(
+                    CONF_LOW_BALANCE_THRESHOLD, default=DEFAULT_LOW_BALANCE_THRESHOLD
+                ): NumberSelector(
+                    NumberSelectorConfig(min=0, step=0.01, mode=NumberSelectorMode.BOX)
+                ),
+            }
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or self.config_entry.options
+            ),
+            errors=errors,
+        )
+
+
+class RecipientSubentryFlow(ConfigSubentryFlow):
+    """Adds or changes a saved recipient: a name and a phone number."""
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Add a recipient."""
+        return await self._async_step_recipient("user", user_input)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change a recipient."""
+        return await self._async_step_recipient("reconfigure", user_input)
+
+    async def _async_step_recipient(
+        self, step_id: str, user_input: dict[str, Any] | None
+    ) -> SubentryFlowResult:
+        entry = self._get_entry()
+        current = self._get_reconfigure_subentry() if step_id == "reconfigure" else None
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data, errors = self._check_recipient(
+                entry, user_input, current.subentry_id if current else None
+            )
+            if not errors:
+                if current is not None:
+                    return self.async_update_and_abort(
+                        entry,
+                        current,
+                        data=data,
+                        title=data[CONF_NAME],
+                        unique_id=data[CONF_PHONE_NUMBER],
+                    )
+                return self.async_create_entry(
+                    data=data, title=data[CONF_NAME], unique_id=data[CONF_PHONE_NUMBER]
+                )
+        schema = probatio.Schema(
+            {
+                probatio.Required(CONF_NAME): TextSelector(),
+                probatio.Required(CONF_PHONE_NUMBER): TextSelector(
+                    TextSelectorConfig(type=TextSelectorType.TEL)
+                ),
+                probatio.Optional(CONF_SENDER_ID): TextSelector(),
+            }
+        )
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or (dict(current.data) if current else None)
+            ),
+            errors=errors,
+        )
+
+    @staticmethod
+    def _check_recipient(
+        entry: ConfigEntry, user_input: dict[str, Any], subentry_id: str | None
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Validate and normalise a recipient; numbers are stored internationally."""
+        errors: dict[str, str] = {}
+        data: dict[str, str] = {CONF_NAME: str(user_input[CONF_NAME]).strip()}
+        others = [
+            subentry
+            for subentry in entry.subentries.values()
+            if subentry.subentry_type == SUBENTRY_TYPE_RECIPIENT
+            and subentry.subentry_id != subentry_id
+        ]
+        # A name needs a letter: targets without one are read as numbers.
+        if not any(char.isalpha() for char in data[CONF_NAME]):
+            errors[CONF_NAME] = "invalid_name"
+        elif any(
+            str(other.data[CONF_NAME]).casefold() == data[CONF_NAME].casefold()
+            for other in others
+        ):
+            errors[CONF_NAME] = "name_exists"
+        try:
+            data[CONF_PHONE_NUMBER] = normalize_number(
+                str(user_input[CONF_PHONE_NUMBER]),
+                entry.options.get(CONF_COUNTRY) or None,
+            )
+        except ClickSendInputError:
+            errors[CONF_PHONE_NUMBER] = "invalid_phone_number"
+        else:
+            if any(
+                other.data[CONF_PHONE_NUMBER] == data[CONF_PHONE_NUMBER]
+                for other in others
+            ):
+                errors[CONF_PHONE_NUMBER] = "number_exists"
+        if sender_id := str(user_input.get(CONF_SENDER_ID) or "").strip():
+            try:
+                data[CONF_SENDER_ID] = validate_sender_id(sender_id)
+            except ClickSendInputError:
+                errors[CONF_SENDER_ID] = "invalid_sender_id"
+        return data, errors

@@ -1,0 +1,110 @@
+"""The account coordinator: balance and account type, and the low-credit repair."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import logging
+from typing import TYPE_CHECKING, override
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .api import (
+    AccountNotActiveError,
+    Balance,
+    ClickSendAuthError,
+    ClickSendClient,
+    ClickSendError,
+)
+from .const import (
+    BALANCE_UPDATE_INTERVAL,
+    CONF_LOW_BALANCE_THRESHOLD,
+    DEFAULT_LOW_BALANCE_THRESHOLD,
+    DOMAIN,
+)
+from .repairs import async_update_low_credit_issue
+
+if TYPE_CHECKING:
+    from .inbox import InboxCoordinator
+
+_LOGGER = logging.getLogger(__name__)
+
+type ClickSendConfigEntry = ConfigEntry[ClickSendRuntimeData]
+
+
+@dataclass
+class ClickSendRuntimeData:
+    """What a loaded entry holds."""
+
+    client: ClickSendClient
+    account: AccountCoordinator
+    inbox: InboxCoordinator
+
+
+class AccountCoordinator(DataUpdateCoordinator[Balance]):
+    """Polls the balance; entities go unavailable while ClickSend is out of reach."""
+
+    config_entry: ClickSendConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        config_entry: ClickSendConfigEntry,
+        client: ClickSendClient,
+    ) -> None:
+        """Keep the client."""
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=config_entry,
+            name=f"{DOMAIN} account {client.username}",
+            update_interval=BALANCE_UPDATE_INTERVAL,
+        )
+        self.client = client
+        # The balance seen when a send failed for lack of credit: the repair
+        # stays until the balance rises above it, even above the threshold.
+        self._exhausted_at: float | None = None
+
+    @property
+    def low_balance_threshold(self) -> float:
+        """The balance at or below which the low-credit repair is raised."""
+        return float(
+            self.config_entry.options.get(
+                CONF_LOW_BALANCE_THRESHOLD, DEFAULT_LOW_BALANCE_THRESHOLD
+            )
+        )
+
+    @override
+    async def _async_update_data(self) -> Balance:
+        """Fetch the balance and raise or clear the low-credit repair."""
+        try:
+            balance = await self.client.get_balance()
+        except ClickSendAuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_auth"
+            ) from err
+        except AccountNotActiveError as err:
+            raise ConfigEntryError(
+                translation_domain=DOMAIN, translation_key="account_not_active"
+            ) from err
+        except ClickSendError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="update_failed",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        if self._exhausted_at is not None and balance.balance > self._exhausted_at:
+            self._exhausted_at = None
+        self._update_issue(balance.balance)
+        return balance
+
+    def credit_exhausted(self) -> None:
+        """Raise the repair after ClickSend refused a send for lack of credit."""
+        self._exhausted_at = self.data.balance if self.data else 0.0
+        self._update_issue(self._exhausted_at)
+
+    def _update_issue(self, balance: float) -> None:
+        low = balance <= self.low_balance_threshold or self._exhausted_at is not None
+        async_update_low_credit_issue(self.hass, self.config_entry, balance, low=low)

@@ -1,0 +1,57 @@
+"""Diagnostics: what a bug report needs, without secrets or whole phone numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.core import HomeAssistant
+
+from .const import (
+    CONF_API_KEY,
+    CONF_PHONE_NUMBER,
+    CONF_SENDER_ID,
+    CONF_USERNAME,
+    CONF_WEBHOOK_ID,
+)
+from .coordinator import ClickSendConfigEntry
+
+TO_REDACT = {CONF_API_KEY, CONF_USERNAME, CONF_WEBHOOK_ID, "title", "unique_id"}
+
+
+def mask_number(number: str) -> str:
+    """Keep only the last three digits of a phone number."""
+    return f"**REDACTED**{number[-3:]}"
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: ClickSendConfigEntry
+) -> dict[str, Any]:
+    """Describe the entry, its recipients and what the coordinators know."""
+    account = entry.runtime_data.account
+    balance = account.data
+    return {
+        "entry": {
+            "data": async_redact_data(dict(entry.data), TO_REDACT),
+            "options": dict(entry.options),
+        },
+        "recipients": [
+            {
+                "subentry_type": subentry.subentry_type,
+                "phone_number": mask_number(str(subentry.data[CONF_PHONE_NUMBER])),
+                "sender_id": subentry.data.get(CONF_SENDER_ID),
+            }
+            for subentry in entry.subentries.values()
+        ],
+        "account": {
+            "last_update_success": account.last_update_success,
+            "last_exception": repr(account.last_exception)
+            if account.last_exception
+            else None,
+            "update_interval": str(account.update_interval),
+            "balance": balance.balance,
+            "currency_symbol": balance.currency_symbol,
+            "account_type": balance.account_type,
+            "low_balance_threshold": account.low_balance_threshold,
+        },
+    }

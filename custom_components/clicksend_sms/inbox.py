@@ -1,0 +1,293 @@
+"""Inbound SMS and delivery reports, fired exactly once.
+
+Items reach us by polling reply.php and delivery.php and by ClickSend's push
+to our webhook; either way they pass through InboxCoordinator.async_process,
+which fires an item only if its fingerprint has not been seen. Fingerprints
+are kept in a bounded, persisted record, so a restart fires nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+import hashlib
+import logging
+from typing import Any, Final, Literal, override
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.storage import Store
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .api import ClickSendError, DeliveryReceipt, InboundReply
+from .const import (
+    CONF_POLL_DELIVERY_REPORTS,
+    CONF_POLL_INTERVAL,
+    CONF_POLL_REPLIES,
+    DEFAULT_POLL_INTERVAL,
+    DOMAIN,
+)
+from .coordinator import ClickSendConfigEntry
+
+_LOGGER = logging.getLogger(__name__)
+
+EVENT_RECEIVED: Final = "clicksend_sms_received"
+EVENT_DELIVERY_REPORT: Final = "clicksend_sms_delivery_report"
+
+STORAGE_VERSION: Final = 1
+# How many fingerprints of each kind are remembered.
+MAX_FINGERPRINTS: Final = 10_000
+# Fired items are written to disk within this delay (and at shutdown).
+SAVE_DELAY: Final = 1.0
+
+type Source = Literal["poll", "push"]
+
+
+def signal_received(entry_id: str) -> str:
+    """Dispatcher signal for the inbound SMS event entity."""
+    return f"{DOMAIN}_{entry_id}_received"
+
+
+def signal_delivery_report(entry_id: str) -> str:
+    """Dispatcher signal for the delivery report event entity."""
+    return f"{DOMAIN}_{entry_id}_delivery_report"
+
+
+def storage_key(entry_id: str) -> str:
+    """Where an entry's fingerprints are stored."""
+    return f"{DOMAIN}.{entry_id}.fired"
+
+
+async def async_remove_fired_record(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete the stored fingerprints of a removed entry."""
+    await Store[dict[str, list[str]]](
+        hass, STORAGE_VERSION, storage_key(entry_id)
+    ).async_remove()
+
+
+def _digest(*parts: str) -> str:
+    joined = "\x1f".join(part.strip() for part in parts)
+    return hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
+
+
+def _digits(number: str) -> str:
+    # Push and poll may spell a number with or without "+": compare digits.
+    return "".join(char for char in number if char.isdigit())
+
+
+def reply_fingerprint(reply: InboundReply) -> str:
+    """Identify a reply: sender, text, original message and custom string."""
+    return _digest(
+        _digits(reply.from_number),
+        reply.message,
+        reply.original_message_id,
+        reply.custom_string,
+    )
+
+
+def receipt_fingerprint(receipt: DeliveryReceipt) -> str:
+    """Identify a receipt: message ID and status code."""
+    return _digest(receipt.message_id, str(receipt.status_code))
+
+
+class FingerprintRecord:
+    """The last MAX_FINGERPRINTS fingerprints of one kind, oldest first."""
+
+    def __init__(self, fingerprints: Iterable[str] = ()) -> None:
+        """Start from what was stored."""
+        self._seen: OrderedDict[str, None] = OrderedDict.fromkeys(fingerprints)
+        self._trim()
+
+    def __contains__(self, fingerprint: object) -> bool:
+        """Whether the item was fired already."""
+        return fingerprint in self._seen
+
+    def __len__(self) -> int:
+        """How many are remembered."""
+        return len(self._seen)
+
+    def add(self, fingerprint: str) -> None:
+        """Remember a fired item, forgetting the oldest beyond the bound."""
+        self._seen[fingerprint] = None
+        self._trim()
+
+    def as_list(self) -> list[str]:
+        """Oldest first, for storage."""
+        return list(self._seen)
+
+    def _trim(self) -> None:
+        while len(self._seen) > MAX_FINGERPRINTS:
+            self._seen.popitem(last=False)
+
+
+@dataclass
+class InboxStats:
+    """What the coordinator did, for diagnostics."""
+
+    replies_fired: int = 0
+    receipts_fired: int = 0
+    duplicates_skipped: int = 0
+
+
+class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
+    """Polls for replies and receipts and fires each new one once."""
+
+    config_entry: ClickSendConfigEntry
+
+    def __init__(self, hass: HomeAssistant, config_entry: ClickSendConfigEntry) -> None:
+        """Read the polling options; with both off, nothing is polled."""
+        options = config_entry.options
+        self.poll_replies: bool = options.get(CONF_POLL_REPLIES, True)
+        self.poll_receipts: bool = options.get(CONF_POLL_DELIVERY_REPORTS, True)
+        interval = int(options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL))
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=config_entry,
+            name=f"{DOMAIN} inbox {config_entry.title}",
+            update_interval=(
+                timedelta(seconds=interval)
+                if self.poll_replies or self.poll_receipts
+                else None
+            ),
+            always_update=False,
+        )
+        self.data = InboxStats()
+        self._store: Store[dict[str, list[str]]] = Store(
+            hass, STORAGE_VERSION, storage_key(config_entry.entry_id)
+        )
+        self._replies = FingerprintRecord()
+        self._receipts = FingerprintRecord()
+        self._device_id: str | None = None
+
+    async def async_load(self) -> None:
+        """Read what was fired before the last restart."""
+        stored = await self._store.async_load() or {}
+        self._replies = FingerprintRecord(stored.get("replies", []))
+        self._receipts = FingerprintRecord(stored.get("receipts", []))
+
+    @property
+    def device_id(self) -> str:
+        """The account device, named in every event."""
+        if self._device_id is None:
+            device = dr.async_get(self.hass).async_get_device(
+                identifiers={(DOMAIN, self.config_entry.entry_id)}
+            )
+            self._device_id = device.id if device else ""
+        return self._device_id
+
+    @override
+    async def _async_update_data(self) -> InboxStats:
+        """Poll each endpoint; one failing does not hold back the other's items."""
+        client = self.config_entry.runtime_data.client
+        failures: list[str] = []
+        if self.poll_replies:
+            try:
+                replies = await client.get_replies()
+            except ClickSendError as err:
+                failures.append(f"reply.php: {err}")
+            else:
+                self.async_process(replies, (), "poll")
+        if self.poll_receipts:
+            try:
+                receipts = await client.get_delivery_receipts()
+            except ClickSendError as err:
+                failures.append(f"delivery.php: {err}")
+            else:
+                self.async_process((), receipts, "poll")
+        if failures:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="update_failed",
+                translation_placeholders={"error": "; ".join(failures)},
+            )
+        return self.data
+
+    @callback
+    def async_process(
+        self,
+        replies: Iterable[InboundReply],
+        receipts: Iterable[DeliveryReceipt],
+        source: Source,
+    ) -> int:
+        """Fire each item not seen before, in order; return how many fired."""
+        fired = 0
+        for reply in replies:
+            fingerprint = reply_fingerprint(reply)
+            if fingerprint in self._replies:
+                self.data.duplicates_skipped += 1
+                continue
+            self._replies.add(fingerprint)
+            self._fire_reply(reply, source)
+            fired += 1
+        for receipt in receipts:
+            fingerprint = receipt_fingerprint(receipt)
+            if fingerprint in self._receipts:
+                self.data.duplicates_skipped += 1
+                continue
+            self._receipts.add(fingerprint)
+            self._fire_receipt(receipt, source)
+            fired += 1
+        if fired:
+            self._store.async_delay_save(self._data_to_save, SAVE_DELAY)
+        return fired
+
+    def _data_to_save(self) -> dict[str, list[str]]:
+        return {
+            "replies": self._replies.as_list(),
+            "receipts": self._receipts.as_list(),
+        }
+
+    def _fire_reply(self, reply: InboundReply, source: Source) -> None:
+        attributes: dict[str, Any] = {
+            "from": reply.from_number,
+            "message": reply.message,
+            "original_message": reply.original_message,
+            "original_message_id": reply.original_message_id,
+            "original_sender_id": reply.original_sender_id,
+            "custom_string": reply.custom_string,
+            "username": reply.username,
+            "source": source,
+        }
+        self.data.replies_fired += 1
+        self.hass.bus.async_fire(
+            EVENT_RECEIVED,
+            {
+                "config_entry_id": self.config_entry.entry_id,
+                "device_id": self.device_id,
+                **attributes,
+            },
+        )
+        async_dispatcher_send(
+            self.hass, signal_received(self.config_entry.entry_id), attributes
+        )
+
+    def _fire_receipt(self, receipt: DeliveryReceipt, source: Source) -> None:
+        attributes: dict[str, Any] = {
+            "message_id": receipt.message_id,
+            "status": receipt.status,
+            "status_code": receipt.status_code,
+            "custom_string": receipt.custom_string,
+            "username": receipt.username,
+            "source": source,
+        }
+        self.data.receipts_fired += 1
+        self.hass.bus.async_fire(
+            EVENT_DELIVERY_REPORT,
+            {
+                "config_entry_id": self.config_entry.entry_id,
+                "device_id": self.device_id,
+                **attributes,
+            },
+        )
+        async_dispatcher_send(
+            self.hass, signal_delivery_report(self.config_entry.entry_id), attributes
+        )
+
+    @property
+    def remembered(self) -> dict[str, int]:
+        """How many fingerprints of each kind are kept, for diagnostics."""
+        return {"replies": len(self._replies), "receipts": len(self._receipts)}

@@ -1,0 +1,157 @@
+"""Notify: an entity per saved recipient, and the legacy notify service.
+
+The legacy service (notify.clicksend_sms_<account>) takes a target, so that
+alert: and notify groups can text any number or saved recipient.
+"""
+
+from __future__ import annotations
+
+from typing import Any, override
+
+import probatio
+
+from homeassistant.components.notify import NotifyEntity
+from homeassistant.components.notify.const import (
+    ATTR_DATA,
+    ATTR_TARGET,
+    ATTR_TITLE,
+    NotifyEntityFeature,
+)
+from homeassistant.components.notify.legacy import BaseNotificationService
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
+
+from .const import (
+    CONF_NAME,
+    CONF_PHONE_NUMBER,
+    CONF_SENDER_ID,
+    DOMAIN,
+    SUBENTRY_TYPE_RECIPIENT,
+)
+from .coordinator import ClickSendConfigEntry
+from .sending import SmsRequest, async_send_sms
+
+# Sending is not limited here: ClickSend queues messages itself.
+PARALLEL_UPDATES = 0
+
+CONF_ENTRY = "entry"
+
+LEGACY_DATA_SCHEMA = probatio.Schema(
+    {
+        probatio.Optional(CONF_SENDER_ID): cv.string,
+        probatio.Optional("schedule"): cv.datetime,
+        probatio.Optional("custom_string"): cv.string,
+    }
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: ClickSendConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a notify entity for each saved recipient."""
+    for subentry_id, subentry in entry.subentries.items():
+        if subentry.subentry_type != SUBENTRY_TYPE_RECIPIENT:
+            continue
+        async_add_entities(
+            [ClickSendRecipientNotifyEntity(entry, subentry)],
+            config_subentry_id=subentry_id,
+        )
+
+
+class ClickSendRecipientNotifyEntity(NotifyEntity):
+    """Texts one saved recipient."""
+
+    _attr_has_entity_name = True
+    _attr_name = None
+    _attr_supported_features = NotifyEntityFeature.TITLE
+
+    def __init__(self, entry: ClickSendConfigEntry, subentry: ConfigSubentry) -> None:
+        """Give the recipient a device of its own, reached through the account."""
+        self._entry = entry
+        self._number: str = subentry.data[CONF_PHONE_NUMBER]
+        self._attr_unique_id = f"{entry.entry_id}_{subentry.subentry_id}"
+        self._attr_device_info = DeviceInfo(
+            entry_type=DeviceEntryType.SERVICE,
+            identifiers={(DOMAIN, f"{entry.entry_id}_{subentry.subentry_id}")},
+            manufacturer="ClickSend",
+            model="SMS recipient",
+            name=subentry.data[CONF_NAME],
+            via_device=(DOMAIN, entry.entry_id),
+        )
+
+    @override
+    async def async_send_message(self, message: str, title: str | None = None) -> None:
+        """Text the recipient; the title, when given, is the first line."""
+        await async_send_sms(
+            self.hass,
+            self._entry,
+            SmsRequest(to=[self._number], message=message, title=title),
+        )
+
+
+async def async_get_service(
+    hass: HomeAssistant,
+    config: ConfigType,
+    discovery_info: DiscoveryInfoType | None = None,
+) -> ClickSendNotificationService | None:
+    """Create the legacy service of an account (only through discovery)."""
+    if discovery_info is None:
+        return None
+    entry: ClickSendConfigEntry = discovery_info[CONF_ENTRY]
+    service = ClickSendNotificationService(entry)
+    entry.async_on_unload(service.async_unregister_services)
+    return service
+
+
+class ClickSendNotificationService(BaseNotificationService):
+    """notify.clicksend_sms_<account>, with a target of numbers or recipient names."""
+
+    def __init__(self, entry: ClickSendConfigEntry) -> None:
+        """Keep the account."""
+        self._entry = entry
+
+    @property
+    @override
+    def targets(self) -> dict[str, str]:
+        """Saved recipients, also offered as services of their own."""
+        return {
+            subentry.data[CONF_NAME]: subentry.data[CONF_NAME]
+            for subentry in self._entry.subentries.values()
+            if subentry.subentry_type == SUBENTRY_TYPE_RECIPIENT
+        }
+
+    @override
+    async def async_send_message(self, message: str = "", **kwargs: Any) -> None:
+        """Text every target."""
+        targets: list[str] | None = kwargs.get(ATTR_TARGET)
+        if not targets:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="target_required"
+            )
+        try:
+            data = LEGACY_DATA_SCHEMA(kwargs.get(ATTR_DATA) or {})
+        except probatio.Invalid as err:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="invalid_notify_data",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        await async_send_sms(
+            self.hass,
+            self._entry,
+            SmsRequest(
+                to=list(targets),
+                message=message,
+                title=kwargs.get(ATTR_TITLE),
+                sender_id=data.get(CONF_SENDER_ID),
+                schedule=data.get("schedule"),
+                custom_string=data.get("custom_string"),
+            ),
+        )

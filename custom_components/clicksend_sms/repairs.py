@@ -1,0 +1,49 @@
+"""The low-credit repair issue: raised by the account coordinator, never fixable here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+
+from .const import DASHBOARD_URL, DOMAIN, ISSUE_LOW_CREDIT
+
+if TYPE_CHECKING:
+    from .coordinator import ClickSendConfigEntry
+
+
+def low_credit_issue_id(entry_id: str) -> str:
+    """Name the repair of one account."""
+    return f"{ISSUE_LOW_CREDIT}_{entry_id}"
+
+
+@callback
+def async_update_low_credit_issue(
+    hass: HomeAssistant, entry: ClickSendConfigEntry, balance: float, *, low: bool
+) -> None:
+    """Raise the repair while credit is low; remove it once it has recovered."""
+    issue_id = low_credit_issue_id(entry.entry_id)
+    if not low:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        is_persistent=False,
+        learn_more_url=DASHBOARD_URL,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=ISSUE_LOW_CREDIT,
+        translation_placeholders={
+            "account": entry.title,
+            "balance": f"{balance:.2f}",
+        },
+    )
+
+
+@callback
+def async_delete_low_credit_issue(hass: HomeAssistant, entry_id: str) -> None:
+    """Forget the repair of a removed account."""
+    ir.async_delete_issue(hass, DOMAIN, low_credit_issue_id(entry_id))

@@ -1,0 +1,202 @@
+"""One way to send an SMS, for the action and both kinds of notify.
+
+Resolve recipients, validate, send, report: the action, the notify entities
+and the legacy notify service behave alike because they share this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    ClickSendError,
+    ClickSendInputError,
+    InsufficientCreditError,
+    RecipientResult,
+    message_info,
+    normalize_number,
+    validate_country,
+    validate_custom_string,
+    validate_schedule,
+    validate_sender_id,
+)
+from .const import (
+    CONF_COUNTRY,
+    CONF_NAME,
+    CONF_PHONE_NUMBER,
+    CONF_SENDER_ID,
+    DOMAIN,
+    SUBENTRY_TYPE_RECIPIENT,
+)
+from .coordinator import ClickSendConfigEntry
+from .errors import api_error, input_error
+
+INSUFFICIENT_CREDIT_CODE = "2018"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SmsRequest:
+    """What the user asked to send."""
+
+    to: list[str]
+    message: str
+    title: str | None = None
+    sender_id: str | None = None
+    schedule: datetime | None = None
+    country: str | None = None
+    custom_string: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Recipient:
+    number: str
+    sender_id: str | None
+
+
+def _resolve_recipients(
+    entry: ClickSendConfigEntry, to: list[str], country: str | None
+) -> list[_Recipient]:
+    """Turn names of saved recipients and raw numbers into international numbers."""
+    saved = {
+        str(subentry.data[CONF_NAME]).casefold(): subentry
+        for subentry in entry.subentries.values()
+        if subentry.subentry_type == SUBENTRY_TYPE_RECIPIENT
+    }
+    resolved: dict[str, _Recipient] = {}
+    for item in to:
+        text = str(item).strip()
+        if (subentry := saved.get(text.casefold())) is not None:
+            recipient = _Recipient(
+                subentry.data[CONF_PHONE_NUMBER], subentry.data.get(CONF_SENDER_ID)
+            )
+        elif any(char.isalpha() for char in text):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="unknown_recipient",
+                translation_placeholders={"name": text},
+            )
+        else:
+            recipient = _Recipient(normalize_number(text, country), None)
+        resolved.setdefault(recipient.number, recipient)
+    if not resolved:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="no_recipients"
+        )
+    return list(resolved.values())
+
+
+def _aware(when: datetime) -> datetime:
+    """Read a naive schedule in Home Assistant's time zone, as the UI means it."""
+    if when.tzinfo is None:
+        return when.replace(tzinfo=dt_util.get_default_time_zone())
+    return when
+
+
+def _describe(result: RecipientResult) -> str:
+    return f"{result.to}: {result.error_text or 'rejected'} ({result.result_code})"
+
+
+async def async_send_sms(
+    hass: HomeAssistant,
+    entry: ClickSendConfigEntry,
+    request: SmsRequest,
+    *,
+    partial_ok: bool = False,
+) -> dict[str, Any]:
+    """Send the request and return the per-recipient results.
+
+    When some recipients were refused, raise unless partial_ok (the caller
+    asked for the response); raise in any case when none was accepted.
+    """
+    runtime = entry.runtime_data
+    options = entry.options
+    message = request.message
+    if request.title:
+        message = f"{request.title}\n{message}"
+    try:
+        country = request.country or options.get(CONF_COUNTRY) or None
+        if country:
+            country = validate_country(country)
+        recipients = _resolve_recipients(entry, request.to, country)
+        message_info(message)
+        schedule = _aware(request.schedule) if request.schedule is not None else None
+        if schedule is not None:
+            validate_schedule(schedule, dt_util.utcnow())
+        custom_string = request.custom_string or None
+        if custom_string is not None:
+            validate_custom_string(custom_string)
+        groups: dict[str | None, list[str]] = {}
+        for recipient in recipients:
+            # The action's sender ID, else the recipient's, else the account's.
+            sender = (
+                request.sender_id
+                or recipient.sender_id
+                or options.get(CONF_SENDER_ID)
+                or None
+            )
+            if sender is not None:
+                sender = validate_sender_id(sender)
+            groups.setdefault(sender, []).append(recipient.number)
+    except ClickSendInputError as err:
+        raise input_error(err) from err
+
+    results: dict[str, RecipientResult] = {}
+    try:
+        for sender, numbers in groups.items():
+            sent = await runtime.client.send_sms(
+                numbers,
+                message,
+                sender_id=sender,
+                schedule=schedule,
+                custom_string=custom_string,
+            )
+            # The client answers one result per number, in the order given.
+            results.update(zip(numbers, sent.recipients, strict=True))
+    except InsufficientCreditError as err:
+        runtime.account.credit_exhausted()
+        raise api_error(err) from err
+    except ClickSendError as err:
+        raise api_error(err) from err
+
+    ordered = [results[recipient.number] for recipient in recipients]
+    accepted = [result for result in ordered if result.accepted]
+    rejected = [result for result in ordered if not result.accepted]
+    if accepted:
+        entry.async_create_background_task(
+            hass, runtime.account.async_request_refresh(), "clicksend_sms balance"
+        )
+    if any(result.result_code == INSUFFICIENT_CREDIT_CODE for result in rejected):
+        runtime.account.credit_exhausted()
+    if rejected and (not partial_ok or not accepted):
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key=(
+                "recipients_rejected" if accepted else "all_recipients_rejected"
+            ),
+            translation_placeholders={
+                "count": str(len(rejected)),
+                "rejected": "; ".join(_describe(result) for result in rejected),
+            },
+        )
+    return {
+        "recipient_count": len(ordered),
+        "total_price": round(sum(result.price for result in ordered), 4),
+        "currency": next((r.currency for r in ordered if r.currency), ""),
+        "messages": [
+            {
+                "to": result.to,
+                "message_id": result.message_id,
+                "result_code": result.result_code,
+                "error_text": result.error_text,
+                "price": result.price,
+                "status": "queued" if result.accepted else "failed",
+            }
+            for result in ordered
+        ],
+    }

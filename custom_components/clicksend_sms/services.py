@@ -1,0 +1,149 @@
+"""The integration's actions: send_sms and get_history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import probatio
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_CONFIG_ENTRY_ID
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+
+from .api import ClickSendError
+from .const import CONF_COUNTRY, CONF_SENDER_ID, DOMAIN
+from .coordinator import ClickSendConfigEntry
+from .errors import api_error
+from .sending import SmsRequest, async_send_sms
+
+SERVICE_SEND_SMS = "send_sms"
+SERVICE_GET_HISTORY = "get_history"
+
+ATTR_TO = "to"
+ATTR_MESSAGE = "message"
+ATTR_SENDER_ID = CONF_SENDER_ID
+ATTR_SCHEDULE = "schedule"
+ATTR_COUNTRY = CONF_COUNTRY
+ATTR_CUSTOM_STRING = "custom_string"
+ATTR_FROM_EMAIL = "from_email"
+
+SEND_SMS_SCHEMA = probatio.Schema(
+    {
+        probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+        probatio.Required(ATTR_TO): probatio.All(cv.ensure_list, [cv.string]),
+        probatio.Required(ATTR_MESSAGE): cv.string,
+        probatio.Optional(ATTR_SENDER_ID): cv.string,
+        probatio.Optional(ATTR_SCHEDULE): cv.datetime,
+        probatio.Optional(ATTR_COUNTRY): cv.string,
+        probatio.Optional(ATTR_CUSTOM_STRING): cv.string,
+    }
+)
+
+GET_HISTORY_SCHEMA = probatio.Schema(
+    {
+        probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+        probatio.Optional(ATTR_FROM_EMAIL): cv.string,
+    }
+)
+
+
+def async_get_entry(hass: HomeAssistant, entry_id: str | None) -> ClickSendConfigEntry:
+    """Find the loaded account an action is for.
+
+    The entry may be left out when exactly one account is set up.
+    """
+    if entry_id is None:
+        loaded: list[ClickSendConfigEntry] = [
+            entry
+            for entry in hass.config_entries.async_entries(DOMAIN)
+            if entry.state is ConfigEntryState.LOADED
+        ]
+        if len(loaded) == 1:
+            return loaded[0]
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="config_entry_required" if loaded else "no_loaded_entry",
+        )
+    entry: ClickSendConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
+    if entry is None or entry.domain != DOMAIN:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="config_entry_not_found",
+            translation_placeholders={"entry_id": entry_id},
+        )
+    if entry.state is not ConfigEntryState.LOADED:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="config_entry_not_loaded",
+            translation_placeholders={"account": entry.title},
+        )
+    return entry
+
+
+async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
+    entry = async_get_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    request = SmsRequest(
+        to=call.data[ATTR_TO],
+        message=call.data[ATTR_MESSAGE],
+        sender_id=call.data.get(ATTR_SENDER_ID),
+        schedule=call.data.get(ATTR_SCHEDULE),
+        country=call.data.get(ATTR_COUNTRY),
+        custom_string=call.data.get(ATTR_CUSTOM_STRING),
+    )
+    response = await async_send_sms(
+        call.hass, entry, request, partial_ok=call.return_response
+    )
+    return response if call.return_response else None
+
+
+async def _async_get_history(call: ServiceCall) -> ServiceResponse:
+    entry = async_get_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    try:
+        history = await entry.runtime_data.client.get_history(
+            call.data.get(ATTR_FROM_EMAIL)
+        )
+    except ClickSendError as err:
+        raise api_error(err) from err
+    items: list[Any] = [
+        {
+            "message_id": item.message_id,
+            "direction": item.direction,
+            "date": item.date.isoformat() if item.date else None,
+            "to": item.to,
+            "message": item.message,
+            "status": item.status,
+            "sender_id": item.sender_id,
+            "schedule": item.schedule.isoformat() if item.schedule else None,
+            "custom_string": item.custom_string,
+            "from_email": item.from_email,
+        }
+        for item in history
+    ]
+    return {"items": items}
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the actions once, for every account."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_SEND_SMS,
+        _async_send_sms,
+        schema=SEND_SMS_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_GET_HISTORY,
+        _async_get_history,
+        schema=GET_HISTORY_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )

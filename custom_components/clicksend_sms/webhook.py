@@ -1,0 +1,177 @@
+"""ClickSend's push: inbound SMS and delivery reports POSTed to our webhook.
+
+ClickSend's HTTP API v2 document lists form fields (from, message,
+originalmessageid, messageid, status_code, ...); its REST v3 pushes JSON or
+forms with other names (body, original_body, message_id, custom_string,
+status_text, ...). The document is silent on the content type, so both
+encodings and both spellings are accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from http import HTTPStatus
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+from homeassistant.components import webhook
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.network import NoURLAvailableError
+
+from .api import DeliveryReceipt, InboundReply
+from .const import CONF_USERNAME, CONF_WEBHOOK_ID, DOMAIN
+
+if TYPE_CHECKING:
+    from .coordinator import ClickSendConfigEntry
+
+_LOGGER = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+
+# Each field, as v2 and v3 name it.
+_REPLY_FIELDS: dict[str, tuple[str, ...]] = {
+    "from": ("from",),
+    "message": ("message", "body"),
+    "original_message": ("originalmessage", "original_body", "original_message"),
+    "original_message_id": ("originalmessageid", "original_message_id"),
+    "original_sender_id": ("originalsenderid", "original_sender_id", "to"),
+    "custom_string": ("customstring", "custom_string"),
+    "username": ("username",),
+}
+_RECEIPT_FIELDS: dict[str, tuple[str, ...]] = {
+    "message_id": ("messageid", "message_id"),
+    "status": ("status", "status_text"),
+    "status_code": ("status_code", "statuscode"),
+    "custom_string": ("customstring", "custom_string"),
+    "username": ("username",),
+}
+
+
+def _field(payload: Mapping[str, Any], names: tuple[str, ...]) -> str:
+    for name in names:
+        value = payload.get(name)
+        if value is not None and str(value) != "":
+            return str(value).strip()
+    return ""
+
+
+def parse_push(payload: Mapping[str, Any]) -> InboundReply | DeliveryReceipt | None:
+    """Read a pushed body as a reply or a receipt; None when it is neither."""
+    reply = {key: _field(payload, names) for key, names in _REPLY_FIELDS.items()}
+    if reply["from"] and reply["message"]:
+        return InboundReply(
+            from_number=reply["from"],
+            message=reply["message"],
+            original_message=reply["original_message"],
+            original_message_id=reply["original_message_id"],
+            original_sender_id=reply["original_sender_id"],
+            custom_string=reply["custom_string"],
+            username=reply["username"],
+        )
+    receipt = {key: _field(payload, names) for key, names in _RECEIPT_FIELDS.items()}
+    if receipt["message_id"] and (receipt["status"] or receipt["status_code"]):
+        try:
+            status_code = int(float(receipt["status_code"] or 0))
+        except ValueError:
+            return None
+        return DeliveryReceipt(
+            message_id=receipt["message_id"],
+            status=receipt["status"],
+            status_code=status_code,
+            custom_string=receipt["custom_string"],
+            username=receipt["username"],
+        )
+    return None
+
+
+def _decode(body: bytes, content_type: str) -> Mapping[str, Any] | None:
+    text = body.decode("utf-8", errors="replace")
+    if "json" in content_type or text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
+    return dict(parse_qsl(text, keep_blank_values=True))
+
+
+async def _async_handle_push(
+    entry: ClickSendConfigEntry, request: web.Request
+) -> web.Response:
+    """Fire what ClickSend pushed; refuse what is not for this account."""
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    body = await request.content.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    payload = _decode(body, request.content_type)
+    item = parse_push(payload) if payload is not None else None
+    if item is None:
+        _LOGGER.debug("Ignored a push that is neither a reply nor a receipt")
+        return web.Response(status=HTTPStatus.BAD_REQUEST)
+    account = str(entry.data[CONF_USERNAME]).casefold()
+    if item.username and item.username.casefold() != account:
+        # Another account's push, or a forgery: say so without its content.
+        _LOGGER.debug("Ignored a push for another ClickSend username")
+        return web.Response(status=HTTPStatus.FORBIDDEN)
+    inbox = entry.runtime_data.inbox
+    if isinstance(item, InboundReply):
+        inbox.async_process((item,), (), "push")
+    else:
+        inbox.async_process((), (item,), "push")
+    return web.Response(status=HTTPStatus.OK)
+
+
+def async_register_webhook(hass: HomeAssistant, entry: ClickSendConfigEntry) -> None:
+    """Listen for ClickSend's push until the entry unloads."""
+    webhook_id: str = entry.data[CONF_WEBHOOK_ID]
+
+    async def _async_handle(
+        hass: HomeAssistant, webhook_id: str, request: web.Request
+    ) -> web.Response:
+        return await _async_handle_push(entry, request)
+
+    webhook.async_register(
+        hass,
+        DOMAIN,
+        f"ClickSend SMS {entry.title}",
+        webhook_id,
+        _async_handle,
+        allowed_methods=["POST"],
+    )
+    entry.async_on_unload(lambda: webhook.async_unregister(hass, webhook_id))
+
+
+async def async_webhook_url(hass: HomeAssistant, webhook_id: str) -> str:
+    """Give the URL for ClickSend: a cloudhook with Home Assistant Cloud."""
+    if "cloud" in hass.config.components:
+        # Imported only when loaded: the cloud brings heavy requirements.
+        from homeassistant.components import cloud  # noqa: PLC0415
+
+        if cloud.async_active_subscription(hass):
+            try:
+                return await cloud.async_get_or_create_cloudhook(hass, webhook_id)
+            except cloud.CloudNotAvailable:
+                _LOGGER.debug("No cloudhook while the cloud is not connected")
+    try:
+        return webhook.async_generate_url(hass, webhook_id)
+    except NoURLAvailableError:
+        # No URL is configured: the path, to append to the external URL.
+        return webhook.async_generate_path(webhook_id)
+
+
+async def async_remove_cloudhook(hass: HomeAssistant, webhook_id: str) -> None:
+    """Delete the cloudhook of a removed entry, if there is one."""
+    if "cloud" not in hass.config.components:
+        return
+    from homeassistant.components import cloud  # noqa: PLC0415
+
+    if cloud.async_is_logged_in(hass):
+        try:
+            await cloud.async_delete_cloudhook(hass, webhook_id)
+        except cloud.CloudNotAvailable:
+            _LOGGER.debug("The cloudhook could not be deleted now")

@@ -1,0 +1,1 @@
+"""Tests of the ClickSend SMS integration, its client and its simulator."""

@@ -1,0 +1,353 @@
+# Copyright 2026 The ClickSend SMS for Home Assistant authors. MIT License.
+"""The input checks, which run before any request."""
+
+from __future__ import annotations
+
+import ast
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from pathlib import Path
+
+import pytest
+
+from custom_components.clicksend_sms import api
+from custom_components.clicksend_sms.api import (
+    EmptyMessageError,
+    Encoding,
+    InvalidBaseUrlError,
+    InvalidCountryError,
+    InvalidCustomStringError,
+    InvalidNumberError,
+    InvalidScheduleError,
+    InvalidSenderIdError,
+    MessageInfo,
+    MessageTooLongError,
+    NoRecipientsError,
+    message_info,
+    normalize_number,
+    normalize_recipients,
+    validate_base_url,
+    validate_country,
+    validate_custom_string,
+    validate_schedule,
+    validate_sender_id,
+)
+from custom_components.clicksend_sms.api.countries import CALLING_CODES, TRUNK_PREFIXES
+from custom_components.clicksend_sms.api.validation import GSM7_BASIC, GSM7_EXTENSION
+from homeassistant.generated.countries import COUNTRIES
+
+API_DIR = Path(api.__file__).parent
+
+
+def test_api_imports_nothing_from_home_assistant() -> None:
+    for path in API_DIR.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            assert not any(name.startswith("homeassistant") for name in names), path
+
+
+def test_exports() -> None:
+    assert sorted(api.__all__) == sorted(set(api.__all__))
+    for name in api.__all__:
+        assert hasattr(api, name)
+
+
+def test_calling_codes_cover_every_country() -> None:
+    assert set(COUNTRIES) <= set(CALLING_CODES)
+    assert set(CALLING_CODES) - set(COUNTRIES) == {"XK"}
+    assert all(code.isdigit() and code[0] != "0" for code in CALLING_CODES.values())
+    assert set(TRUNK_PREFIXES) <= set(CALLING_CODES)
+
+
+# Countries
+
+
+@pytest.mark.parametrize(
+    ("country", "expected"), [("AU", "AU"), ("au", "AU"), (" gB ", "GB"), ("xk", "XK")]
+)
+def test_validate_country(country: str, expected: str) -> None:
+    assert validate_country(country) == expected
+
+
+@pytest.mark.parametrize(
+    "country",
+    # "ß".upper() is "SS" and "ſ".upper() is "S": real codes, but not ASCII.
+    ["", "A", "AUS", "ZZ", "1A", "ß", "ſſ", "Ａ Ｕ"],
+)
+def test_validate_country_refuses(country: str) -> None:
+    with pytest.raises(InvalidCountryError) as err:
+        validate_country(country)
+    assert err.value.country == country
+
+
+# Numbers
+
+
+@pytest.mark.parametrize(
+    ("number", "country", "expected"),
+    [
+        ("+61411111111", None, "+61411111111"),
+        ("+61 411 111 111", None, "+61411111111"),
+        ("+61 (0) 411-111.111", None, "+610411111111"),
+        ("0061411111111", None, "+61411111111"),
+        ("+44\u00a07700\u2013900123", None, "+447700900123"),
+        # An international number ignores the country.
+        ("+61411111111", "GB", "+61411111111"),
+        ("+61411111111", "", "+61411111111"),
+        # National numbers: the trunk 0 gives way to the calling code.
+        ("0411 111 111", "AU", "+61411111111"),
+        ("411111111", "au", "+61411111111"),
+        ("07700 900123", "GB", "+447700900123"),
+        # Italy keeps its 0; NANP's trunk is 1 before ten digits.
+        ("06 1234 5678", "IT", "+390612345678"),
+        ("1 (212) 555-0100", "US", "+12125550100"),
+        ("212-555-0100", "CA", "+12125550100"),
+        ("876 555 0100", "JM", "+18765550100"),
+        # Russia's trunk is 8 before ten digits; 812 is an area code.
+        ("8 912 345 67 89", "RU", "+79123456789"),
+        ("812 123 45 67", "RU", "+78121234567"),
+        ("06 30 123 4567", "HU", "+36301234567"),
+    ],
+)
+def test_normalize_number(number: str, country: str | None, expected: str) -> None:
+    assert normalize_number(number, country) == expected
+
+
+@pytest.mark.parametrize(
+    ("number", "country"),
+    [
+        ("0411111111", None),
+        ("61411111111", None),
+        ("", None),
+        ("+", None),
+        ("00", None),
+        ("+61 411 abc", None),
+        ("+61411111111x", None),
+        ("++61411111111", None),
+        ("+61,411111111", None),
+        ("+0611111111", None),
+        ("+6141111", None),
+        ("+6141111111111111", None),
+        # Digits of other scripts are digits to Python, not to ClickSend.
+        ("+٦١٤١١١١١١١١", None),
+        ("0", "AU"),
+        ("0411 111 111#", "AU"),
+    ],
+)
+def test_normalize_number_refuses(number: str, country: str | None) -> None:
+    with pytest.raises(InvalidNumberError) as err:
+        normalize_number(number, country)
+    assert err.value.number == number
+    assert err.value.reason
+
+
+def test_normalize_number_checks_the_country_even_when_unused() -> None:
+    with pytest.raises(InvalidCountryError):
+        normalize_number("+61411111111", "XX")
+
+
+def test_normalize_recipients() -> None:
+    assert normalize_recipients(
+        ["+61 411 111 111", "0422222222", "+61411111111", "0061 422 222 222"], "AU"
+    ) == ("+61411111111", "+61422222222")
+    # One string is one number.
+    assert normalize_recipients("+61411111111") == ("+61411111111",)
+    with pytest.raises(NoRecipientsError):
+        normalize_recipients([])
+    with pytest.raises(InvalidNumberError):
+        normalize_recipients(["+61411111111", "0411"], None)
+
+
+# Sender IDs
+
+
+@pytest.mark.parametrize(
+    ("sender_id", "expected"),
+    [
+        ("MyCompany", "MyCompany"),
+        (" Home ", "Home"),
+        ("A", "A"),
+        ("ABCDEFGHIJK", "ABCDEFGHIJK"),
+        ("61411111111", "61411111111"),
+        ("+61 411 111 111", "+61411111111"),
+        ("0061411111111", "+61411111111"),
+    ],
+)
+def test_validate_sender_id(sender_id: str, expected: str) -> None:
+    assert validate_sender_id(sender_id) == expected
+
+
+@pytest.mark.parametrize(
+    "sender_id",
+    ["", " ", "ABCDEFGHIJKL", "My Company", "Café", "My-Co", "+12", "+61abc", "001 2"],
+)
+def test_validate_sender_id_refuses(sender_id: str) -> None:
+    with pytest.raises(InvalidSenderIdError) as err:
+        validate_sender_id(sender_id)
+    assert err.value.sender_id == sender_id
+
+
+# Messages
+
+
+def test_gsm_tables() -> None:
+    # 128 characters less the escape; ten behind the escape.
+    assert len(GSM7_BASIC) == 127
+    assert len(GSM7_EXTENSION) == 10
+    assert not GSM7_BASIC & GSM7_EXTENSION
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("Hello", MessageInfo(Encoding.GSM7, 5, 1)),
+        ("a" * 160, MessageInfo(Encoding.GSM7, 160, 1)),
+        ("a" * 161, MessageInfo(Encoding.GSM7, 161, 2)),
+        ("a" * 306, MessageInfo(Encoding.GSM7, 306, 2)),
+        ("a" * 307, MessageInfo(Encoding.GSM7, 307, 3)),
+        ("é à ü ñ Ç Ø Å Δ £ ¥ § ¿ ¡", MessageInfo(Encoding.GSM7, 25, 1)),
+        # Extension characters take two septets.
+        ("€", MessageInfo(Encoding.GSM7, 2, 1)),
+        ("{[~]}|^\\\f€", MessageInfo(Encoding.GSM7, 20, 1)),
+        ("€" * 80, MessageInfo(Encoding.GSM7, 160, 1)),
+        ("€" * 81, MessageInfo(Encoding.GSM7, 162, 2)),
+        # An escape and its character stay in one part: 152 + 2 does not fit.
+        ("a" * 152 + "€" + "a" * 152, MessageInfo(Encoding.GSM7, 306, 3)),
+        ("a" * 151 + "€" + "a" * 153, MessageInfo(Encoding.GSM7, 306, 2)),
+        # Anything else is Unicode, counted in UTF-16 code units.
+        ("ç", MessageInfo(Encoding.UNICODE, 1, 1)),
+        ("Привет", MessageInfo(Encoding.UNICODE, 6, 1)),
+        ("ж" * 70, MessageInfo(Encoding.UNICODE, 70, 1)),
+        ("ж" * 71, MessageInfo(Encoding.UNICODE, 71, 2)),
+        ("ж" * 134, MessageInfo(Encoding.UNICODE, 134, 2)),
+        ("😀" * 35, MessageInfo(Encoding.UNICODE, 70, 1)),
+        ("😀" * 36, MessageInfo(Encoding.UNICODE, 72, 2)),
+        # A surrogate pair is never split between parts.
+        ("ж" * 66 + "😀" + "ж" * 66, MessageInfo(Encoding.UNICODE, 134, 3)),
+        ("Hi 👋", MessageInfo(Encoding.UNICODE, 5, 1)),
+        ("a" * 960, MessageInfo(Encoding.GSM7, 960, 7)),
+        # 33 emoji fill 66 of a part's 67 units.
+        ("😀" * 960, MessageInfo(Encoding.UNICODE, 1920, 30)),
+    ],
+    ids=lambda value: ascii(value)[:24] if isinstance(value, str) else "",
+)
+def test_message_info(message: str, expected: MessageInfo) -> None:
+    assert message_info(message) == expected
+
+
+@pytest.mark.parametrize("message", ["", " ", "\n\t ", "\u3000"])
+def test_message_info_refuses_empty(message: str) -> None:
+    with pytest.raises(EmptyMessageError):
+        message_info(message)
+
+
+def test_message_info_refuses_long() -> None:
+    with pytest.raises(MessageTooLongError) as err:
+        message_info("€" * 961)
+    assert (err.value.length, err.value.maximum) == (961, 960)
+
+
+# Schedules
+
+
+NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+
+class _Unknown(tzinfo):
+    """A zone that does not know its offset: as good as naive."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+
+def test_validate_schedule() -> None:
+    when = NOW + timedelta(hours=1, microseconds=500)
+    assert validate_schedule(when, NOW) == int(NOW.timestamp()) + 3600
+    sydney = timezone(timedelta(hours=11))
+    assert validate_schedule(datetime(2026, 1, 2, tzinfo=sydney), NOW) == int(
+        datetime(2026, 1, 1, 13, tzinfo=UTC).timestamp()
+    )
+    # Without a now, the clock's.
+    assert validate_schedule(datetime(2200, 1, 1, tzinfo=UTC)) == 7258118400
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2026, 1, 1, 13, 0),  # noqa: DTZ001
+        datetime(2026, 1, 1, 13, 0, tzinfo=_Unknown()),
+        NOW,
+        NOW - timedelta(seconds=1),
+    ],
+)
+def test_validate_schedule_refuses(when: datetime) -> None:
+    with pytest.raises(InvalidScheduleError):
+        validate_schedule(when, NOW)
+
+
+def test_validate_schedule_refuses_the_past_by_default() -> None:
+    with pytest.raises(InvalidScheduleError):
+        validate_schedule(datetime(2000, 1, 1, tzinfo=UTC))
+
+
+# Custom strings
+
+
+def test_validate_custom_string() -> None:
+    assert validate_custom_string("x" * 50) == "x" * 50
+    assert validate_custom_string("") == ""
+    with pytest.raises(InvalidCustomStringError) as err:
+        validate_custom_string("x" * 51)
+    assert err.value.maximum == 50
+
+
+# Base URLs
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (api.DEFAULT_BASE_URL, api.DEFAULT_BASE_URL),
+        ("https://api-mapper.clicksend.com/http/v2", api.DEFAULT_BASE_URL),
+        (" HTTPS://API-Mapper.ClickSend.com/http/v2/ ", api.DEFAULT_BASE_URL),
+        ("https://proxy.example:8443", "https://proxy.example:8443/"),
+        ("http://127.0.0.1:8080/http/v2", "http://127.0.0.1:8080/http/v2/"),
+        ("http://127.9.9.9/", "http://127.9.9.9/"),
+        ("http://localhost:1234/x/", "http://localhost:1234/x/"),
+        ("http://LOCALHOST/", "http://localhost/"),
+        ("http://[::1]:8080/http/v2/", "http://[::1]:8080/http/v2/"),
+    ],
+)
+def test_validate_base_url(url: str, expected: str) -> None:
+    assert validate_base_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://api-mapper.clicksend.com/http/v2/", None),
+        ("http://192.168.1.10:8080/", None),
+        ("http://128.0.0.1/", None),
+        ("http://[::2]/", None),
+        ("http://localhost.example.com/", None),
+        ("ftp://127.0.0.1/", None),
+        ("api-mapper.clicksend.com/http/v2/", None),
+        ("/http/v2/", None),
+        ("", None),
+        ("https://", None),
+        ("https://host:99999/", None),
+        ("https://[::1/", None),
+        ("https://user:secret@example.com/", "https://***@example.com/"),
+        ("https://example.com/?key=secret", "https://example.com/"),
+        ("https://example.com/#secret", "https://example.com/"),
+    ],
+)
+def test_validate_base_url_refuses(url: str, shown: str | None) -> None:
+    with pytest.raises(InvalidBaseUrlError) as err:
+        validate_base_url(url)
+    assert err.value.url == (shown if shown is not None else url)
+    assert "secret" not in str(err.value)

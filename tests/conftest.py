@@ -1,0 +1,103 @@
+"""Shared fixtures: a real ClickSend simulator on 127.0.0.1 and an account on it."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from clicksend_simulator import DEMO_KEY, DEMO_USERNAME, ClickSendSimulator
+
+# Importing the package first lets the test harness find the custom integration.
+from custom_components.clicksend_sms.const import (
+    CONF_API_KEY,
+    CONF_URL,
+    CONF_USERNAME,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+)
+from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.core import HomeAssistant
+
+pytest_plugins = ["clicksend_simulator.pytest_plugin"]
+
+WEBHOOK_ID = "0" * 64
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    enable_custom_integrations: None,
+) -> Generator[None]:
+    """Let Home Assistant load custom_components/clicksend_sms."""
+    return
+
+
+@pytest.fixture
+def simulator(clicksend_simulator: ClickSendSimulator) -> ClickSendSimulator:
+    """Give the simulator a shorter name."""
+    return clicksend_simulator
+
+
+@pytest.fixture
+def recipients() -> list[ConfigSubentryData]:
+    """Return the saved recipients of the test account."""
+    return [
+        ConfigSubentryData(
+            data={"name": "Alex", "phone_number": "+61411111111"},
+            subentry_type="recipient",
+            title="Alex",
+            unique_id="+61411111111",
+        ),
+        ConfigSubentryData(
+            data={
+                "name": "Sam",
+                "phone_number": "+61422222222",
+                "sender_id": "SamsHome",
+            },
+            subentry_type="recipient",
+            title="Sam",
+            unique_id="+61422222222",
+        ),
+    ]
+
+
+@pytest.fixture
+def options() -> dict[str, Any]:
+    """Options of the test account."""
+    return {}
+
+
+@pytest.fixture
+def config_entry(
+    simulator: ClickSendSimulator,
+    recipients: list[ConfigSubentryData],
+    options: dict[str, Any],
+) -> MockConfigEntry:
+    """Return the demo account of the simulator."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=DEMO_USERNAME,
+        unique_id=DEMO_USERNAME,
+        data={
+            CONF_USERNAME: DEMO_USERNAME,
+            CONF_API_KEY: DEMO_KEY,
+            CONF_URL: simulator.base_url,
+            CONF_WEBHOOK_ID: WEBHOOK_ID,
+        },
+        options=options,
+        subentries_data=recipients,
+        entry_id="01JCLICKSENDDEMOENTRY00000",
+    )
+
+
+@pytest.fixture
+async def loaded_entry(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """Set up the demo account."""
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry

@@ -1,0 +1,312 @@
+"""The config flow, its reauth and reconfigure steps, options and recipients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from clicksend_simulator import (
+    DEMO_KEY,
+    DEMO_USERNAME,
+    TEST_ACCOUNT_KEY,
+    ClickSendSimulator,
+)
+from custom_components.clicksend_sms.const import (
+    CONF_API_KEY,
+    CONF_URL,
+    CONF_USERNAME,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+)
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+
+
+def _account_input(
+    simulator: ClickSendSimulator,
+    username: str = DEMO_USERNAME,
+    key: str = DEMO_KEY,
+    url: str | None = None,
+) -> dict[str, Any]:
+    return {
+        CONF_USERNAME: username,
+        CONF_API_KEY: key,
+        "advanced": {CONF_URL: url or simulator.base_url},
+    }
+
+
+async def test_user_flow_creates_entry(
+    hass: HomeAssistant, simulator: ClickSendSimulator
+) -> None:
+    """User flow creates entry."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _account_input(simulator, username=" demo ")
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "demo"
+    entry = result["result"]
+    assert entry.unique_id == "demo"
+    assert entry.data[CONF_USERNAME] == "demo"
+    assert entry.data[CONF_API_KEY] == DEMO_KEY
+    assert entry.data[CONF_URL] == simulator.base_url
+    # 256 random bits for the webhook.
+    assert len(entry.data[CONF_WEBHOOK_ID]) == 64
+    int(entry.data[CONF_WEBHOOK_ID], 16)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    # The flow validated the key with a balance call.
+    assert [request.endpoint for request in simulator.requests][0] == "balance.php"
+
+
+@pytest.mark.parametrize(
+    ("username", "key", "fault", "error"),
+    [
+        (DEMO_USERNAME, "wrong-key", None, {"base": "invalid_auth"}),
+        ("notactive", TEST_ACCOUNT_KEY, None, {"base": "account_not_active"}),
+        (DEMO_USERNAME, DEMO_KEY, "http500", {"base": "cannot_connect"}),
+        (DEMO_USERNAME, DEMO_KEY, "drop", {"base": "cannot_connect"}),
+        (DEMO_USERNAME, DEMO_KEY, "malformed", {"base": "cannot_connect"}),
+        (DEMO_USERNAME, DEMO_KEY, "code", {"base": "unknown"}),
+    ],
+)
+async def test_user_flow_errors_then_recovers(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    username: str,
+    key: str,
+    fault: str | None,
+    error: dict[str, str],
+) -> None:
+    """User flow errors then recovers."""
+    if fault == "code":
+        simulator.add_fault("code", code="2999", error_text="Something odd")
+    elif fault:
+        simulator.add_fault(fault)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _account_input(simulator, username, key)
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == error
+    if fault == "code":
+        assert result["description_placeholders"] == {
+            "error_text": "Something odd (2999)"
+        }
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _account_input(simulator)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_user_flow_refuses_plain_http_to_other_hosts(
+    hass: HomeAssistant, simulator: ClickSendSimulator
+) -> None:
+    """User flow refuses plain http to other hosts."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        _account_input(simulator, url="http://api-mapper.clicksend.com/http/v2/"),
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"advanced": "invalid_url"}
+    assert simulator.requests == []
+
+
+async def test_user_flow_aborts_for_the_same_account(
+    hass: HomeAssistant, simulator: ClickSendSimulator, config_entry: MockConfigEntry
+) -> None:
+    """User flow aborts for the same account."""
+    config_entry.add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _account_input(simulator, username="DEMO")
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_reauth_flow(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Reauth flow."""
+    simulator.add_account(DEMO_USERNAME, "NEW-KEY")
+    result = await loaded_entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    assert result["description_placeholders"]["username"] == DEMO_USERNAME
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "still-wrong"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "NEW-KEY"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert loaded_entry.data[CONF_API_KEY] == "NEW-KEY"
+
+
+async def test_reconfigure_flow(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Reconfigure flow."""
+    result = await loaded_entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _account_input(simulator, username="someone-else")
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+
+    result = await loaded_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _account_input(simulator, key="wrong")
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    simulator.add_account(DEMO_USERNAME, "ROTATED")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        _account_input(simulator, key="ROTATED", url=simulator.base_url.rstrip("/")),
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert loaded_entry.data[CONF_API_KEY] == "ROTATED"
+    assert loaded_entry.data[CONF_URL] == simulator.base_url
+    await hass.async_block_till_done()
+    assert loaded_entry.state is ConfigEntryState.LOADED
+
+
+async def test_options_flow_applies_without_restart(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """Options flow applies without restart."""
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "sender_id": "has space",
+            "country": "Narnia",
+            "poll_interval": 30,
+            "poll_replies": True,
+            "poll_delivery_reports": False,
+            "low_balance_threshold": 5,
+        },
+    )
+    assert result["errors"] == {
+        "sender_id": "invalid_sender_id",
+        "country": "invalid_country",
+    }
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "sender_id": "MyHome",
+            "country": "au",
+            "poll_interval": 30.0,
+            "poll_replies": True,
+            "poll_delivery_reports": False,
+            "low_balance_threshold": 5,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert loaded_entry.options == {
+        "sender_id": "MyHome",
+        "country": "AU",
+        "poll_interval": 30,
+        "poll_replies": True,
+        "poll_delivery_reports": False,
+        "low_balance_threshold": 5,
+    }
+    assert loaded_entry.state is ConfigEntryState.LOADED
+
+    # Clearing the defaults removes them.
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "sender_id": " ",
+            "country": "",
+            "poll_interval": 60,
+            "poll_replies": True,
+            "poll_delivery_reports": True,
+            "low_balance_threshold": 1,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert "sender_id" not in loaded_entry.options
+    assert "country" not in loaded_entry.options
+
+
+async def test_add_and_change_recipient(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """Add and change recipient."""
+    hass.config_entries.async_update_entry(loaded_entry, options={"country": "AU"})
+    await hass.async_block_till_done()
+    result = await hass.config_entries.subentries.async_init(
+        (loaded_entry.entry_id, "recipient"), context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.FORM
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {"name": "alex", "phone_number": "0422 222 222", "sender_id": "bad id"},
+    )
+    assert result["errors"] == {
+        "name": "name_exists",
+        "phone_number": "number_exists",
+        "sender_id": "invalid_sender_id",
+    }
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "123", "phone_number": "12"}
+    )
+    assert result["errors"] == {
+        "name": "invalid_name",
+        "phone_number": "invalid_phone_number",
+    }
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {"name": " Kim ", "phone_number": "0433 333 333", "sender_id": "KimHouse"},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    kim = next(s for s in loaded_entry.subentries.values() if s.title == "Kim")
+    assert dict(kim.data) == {
+        "name": "Kim",
+        "phone_number": "+61433333333",
+        "sender_id": "KimHouse",
+    }
+    assert hass.states.get("notify.kim") is not None
+
+    result = await loaded_entry.start_subentry_reconfigure_flow(hass, kim.subentry_id)
+    assert result["step_id"] == "reconfigure"
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Kim", "phone_number": "+61444444444"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert dict(loaded_entry.subentries[kim.subentry_id].data) == {
+        "name": "Kim",
+        "phone_number": "+61444444444",
+    }

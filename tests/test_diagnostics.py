@@ -1,0 +1,33 @@
+"""Diagnostics."""
+
+from __future__ import annotations
+
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
+from syrupy.filters import props
+
+from clicksend_simulator import DEMO_KEY
+from homeassistant.core import HomeAssistant
+
+
+async def test_diagnostics_redact_secrets_and_numbers(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    loaded_entry: MockConfigEntry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Diagnostics redact secrets and numbers."""
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, loaded_entry
+    )
+    # The simulator's port changes from run to run.
+    assert diagnostics == snapshot(exclude=props("url"))
+    text = str(diagnostics)
+    assert DEMO_KEY not in text
+    assert "+61411111111" not in text
+    assert "**REDACTED**111" in text
+    assert loaded_entry.data["webhook_id"] not in text

@@ -1,0 +1,125 @@
+"""Notify entities of saved recipients, and the legacy notify service."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from clicksend_simulator import ClickSendSimulator
+from homeassistant.components.notify import DOMAIN as NOTIFY_DOMAIN
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
+
+
+async def test_send_message_to_a_recipient(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Send message to a recipient."""
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        "send_message",
+        {
+            "entity_id": "notify.alex",
+            "message": "Dinner is ready",
+            "title": "Home",
+        },
+        blocking=True,
+    )
+    assert [(m.to, m.message) for m in simulator.sent] == [
+        ("+61411111111", "Home\nDinner is ready")
+    ]
+    state = hass.states.get("notify.alex")
+    assert state.state != "unknown"
+
+
+async def test_send_message_failure_is_raised(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Send message failure is raised."""
+    simulator.add_fault("drop", endpoint="send.php")
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            NOTIFY_DOMAIN,
+            "send_message",
+            {"entity_id": "notify.sam", "message": "x"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "cannot_connect"
+
+
+async def test_removing_a_recipient_removes_its_entity(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Removing a recipient removes its entity."""
+    sam = next(s for s in loaded_entry.subentries.values() if s.title == "Sam")
+    assert entity_registry.async_get("notify.sam") is not None
+    assert hass.config_entries.async_remove_subentry(loaded_entry, sam.subentry_id)
+    await hass.async_block_till_done()
+    assert entity_registry.async_get("notify.sam") is None
+    assert hass.states.get("notify.sam") is None
+    assert hass.states.get("notify.alex") is not None
+
+
+async def test_legacy_service_with_targets_and_data(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Legacy service with targets and data."""
+    when = datetime.now(UTC) + timedelta(days=1)
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        "clicksend_sms_demo",
+        {
+            "message": "Alarm!",
+            "title": "House",
+            "target": ["Alex", "+61400000001"],
+            "data": {
+                "sender_id": "Alarm",
+                "schedule": when.isoformat(),
+                "custom_string": "alarm",
+            },
+        },
+        blocking=True,
+    )
+    assert {(m.to, m.sender_id, m.custom_string) for m in simulator.sent} == {
+        ("+61411111111", "Alarm", "alarm"),
+        ("+61400000001", "Alarm", "alarm"),
+    }
+    assert all(m.message == "House\nAlarm!" for m in simulator.sent)
+
+    # Each saved recipient is a notify service of its own, for notify groups.
+    await hass.services.async_call(
+        NOTIFY_DOMAIN, "clicksend_sms_demo_sam", {"message": "Hi Sam"}, blocking=True
+    )
+    assert simulator.sent[-1].to == "+61422222222"
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"message": "x"}, "target_required"),
+        ({"message": "x", "target": ["Nobody"]}, "unknown_recipient"),
+        (
+            {"message": "x", "target": ["Alex"], "data": {"schedule": "soon"}},
+            "invalid_notify_data",
+        ),
+    ],
+)
+async def test_legacy_service_refuses_bad_input(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    data: dict[str, object],
+    key: str,
+) -> None:
+    """Legacy service refuses bad input."""
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            NOTIFY_DOMAIN, "clicksend_sms_demo", data, blocking=True
+        )
+    assert err.value.translation_key == key
+    assert simulator.sent == []

@@ -1,0 +1,47 @@
+"""Account sensors."""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.clicksend_sms.sensor import currency_unit
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+
+
+async def test_sensors(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """The balance (in USD for a "$" account) and the account type."""
+    config_entry.add_to_hass(hass)
+    with patch("custom_components.clicksend_sms.PLATFORMS", [Platform.SENSOR]):
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        await hass.async_block_till_done()
+    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+
+
+@pytest.mark.parametrize(
+    ("symbol", "home", "unit"),
+    [
+        ("$", "AUD", "AUD"),
+        ("$", "EUR", "USD"),
+        ("€", "USD", "EUR"),
+        ("£", "USD", "GBP"),
+        ("NZD", "USD", "NZD"),
+        ("¤", "CHF", "CHF"),
+    ],
+)
+def test_currency_unit(symbol: str, home: str, unit: str) -> None:
+    """ClickSend gives a symbol; the sensor needs an ISO code."""
+    assert currency_unit(symbol, home) == unit

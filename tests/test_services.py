@@ -1,0 +1,248 @@
+"""The send_sms and get_history actions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from clicksend_simulator import ClickSendSimulator
+from custom_components.clicksend_sms.const import DOMAIN
+from homeassistant.const import ATTR_CONFIG_ENTRY_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+
+REAL_NUMBER = "+61400000001"
+OTHER_REAL_NUMBER = "+61400000002"
+
+
+async def _send(
+    hass: HomeAssistant, *, response: bool = True, **data: object
+) -> object:
+    return await hass.services.async_call(
+        DOMAIN, "send_sms", data, blocking=True, return_response=response
+    )
+
+
+async def test_send_to_numbers_and_names_returns_results(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Send to numbers and names returns results."""
+    response = await _send(
+        hass,
+        to=["Alex", REAL_NUMBER, "sam", "+61 400-000-001"],
+        message="Garage door open",
+        custom_string="garage",
+    )
+    assert response["recipient_count"] == 3
+    assert response["currency"] == "USD"
+    assert response["total_price"] == pytest.approx(0.0282)
+    assert [m["to"] for m in response["messages"]] == [
+        "+61411111111",
+        REAL_NUMBER,
+        "+61422222222",
+    ]
+    assert all(m["status"] == "queued" for m in response["messages"])
+    assert all(m["result_code"] == "0000" for m in response["messages"])
+    assert all(m["message_id"] for m in response["messages"])
+    # Sam has a sender ID of their own: a request of their own.
+    sent = {message.to: message for message in simulator.sent}
+    assert sent["+61422222222"].sender_id == "SamsHome"
+    assert sent[REAL_NUMBER].sender_id in (None, "")
+    assert sent[REAL_NUMBER].custom_string == "garage"
+
+
+async def test_sender_id_falls_back_to_option(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Sender id falls back to option."""
+    hass.config_entries.async_update_entry(
+        loaded_entry, options={"sender_id": "MyHome", "country": "AU"}
+    )
+    await hass.async_block_till_done()
+    await _send(hass, response=False, to=["0400 000 001", "Sam"], message="Hi")
+    sent = {message.to: message.sender_id for message in simulator.sent}
+    assert sent == {REAL_NUMBER: "MyHome", "+61422222222": "SamsHome"}
+
+    await _send(
+        hass, response=False, to=["Sam"], message="Hi again", sender_id="Override"
+    )
+    assert simulator.sent[-1].sender_id == "Override"
+
+
+async def test_schedule_is_sent_as_unix_time(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Schedule is sent as unix time."""
+    when = datetime.now(UTC) + timedelta(hours=2)
+    await _send(hass, to=[REAL_NUMBER], message="Later", schedule=when.isoformat())
+    assert simulator.requests[-1].endpoint == "send.php"
+    assert simulator.requests[-1].params["schedule"] == str(int(when.timestamp()))
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"to": ["Nobody"], "message": "x"}, "unknown_recipient"),
+        ({"to": ["12"], "message": "x"}, "invalid_number"),
+        ({"to": ["0400000001"], "message": "x"}, "invalid_number"),
+        ({"to": [REAL_NUMBER], "message": "  "}, "empty_message"),
+        ({"to": [REAL_NUMBER], "message": "x" * 961}, "message_too_long"),
+        (
+            {"to": [REAL_NUMBER], "message": "x", "sender_id": "two words"},
+            "invalid_sender_id",
+        ),
+        ({"to": [REAL_NUMBER], "message": "x", "country": "XX"}, "invalid_country"),
+        (
+            {"to": [REAL_NUMBER], "message": "x", "custom_string": "c" * 51},
+            "custom_string_too_long",
+        ),
+        (
+            {"to": [REAL_NUMBER], "message": "x", "schedule": "2001-01-01 00:00:00"},
+            "invalid_schedule",
+        ),
+        ({"to": [], "message": "x"}, "no_recipients"),
+        (
+            {"to": [REAL_NUMBER], "message": "x", ATTR_CONFIG_ENTRY_ID: "nope"},
+            "config_entry_not_found",
+        ),
+    ],
+)
+async def test_bad_input_is_refused_before_any_request(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    data: dict[str, object],
+    key: str,
+) -> None:
+    """Bad input is refused before any request."""
+    before = len(simulator.requests)
+    with pytest.raises(ServiceValidationError) as err:
+        await _send(hass, **data)
+    assert err.value.translation_key == key
+    assert len(simulator.requests) == before
+
+
+async def test_partly_rejected_raises_unless_response_asked(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Partly rejected raises unless response asked."""
+    await _send(hass, response=False, to=[REAL_NUMBER], message="Same text")
+    # Sending the identical text again within seconds is throttled (2016).
+    with pytest.raises(HomeAssistantError) as err:
+        await _send(
+            hass,
+            response=False,
+            to=[REAL_NUMBER, OTHER_REAL_NUMBER],
+            message="Same text",
+        )
+    assert err.value.translation_key == "recipients_rejected"
+    assert REAL_NUMBER in str(err.value)
+    assert "2016" in str(err.value)
+
+    response = await _send(hass, to=[REAL_NUMBER, "+61400000003"], message="Same text")
+    assert [m["status"] for m in response["messages"]] == ["failed", "queued"]
+    assert response["messages"][0]["result_code"] == "2016"
+    assert response["messages"][0]["message_id"] is None
+    assert response["messages"][0]["price"] == 0
+
+    with pytest.raises(HomeAssistantError) as err:
+        await _send(hass, to=[REAL_NUMBER], message="Same text")
+    assert err.value.translation_key == "all_recipients_rejected"
+
+
+async def test_api_failures_are_translated(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Api failures are translated."""
+    simulator.add_fault("http500", endpoint="send.php")
+    with pytest.raises(HomeAssistantError) as err:
+        await _send(hass, to=[REAL_NUMBER], message="x")
+    assert err.value.translation_key == "bad_response"
+
+    simulator.add_fault("drop", endpoint="send.php")
+    with pytest.raises(HomeAssistantError) as err:
+        await _send(hass, to=[REAL_NUMBER], message="x")
+    assert err.value.translation_key == "cannot_connect"
+
+    simulator.add_fault(
+        "code", endpoint="send.php", code="2101", error_text="Internal error"
+    )
+    with pytest.raises(HomeAssistantError) as err:
+        await _send(hass, to=[REAL_NUMBER], message="x")
+    assert err.value.translation_key == "clicksend_internal_error"
+
+    simulator.add_fault("code", endpoint="send.php", code="2999", error_text="Odd")
+    with pytest.raises(HomeAssistantError) as err:
+        await _send(hass, to=[REAL_NUMBER], message="x")
+    assert err.value.translation_key == "unknown_result"
+    assert "2999" in str(err.value)
+
+
+async def test_account_must_be_chosen_when_several(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+) -> None:
+    """Account must be chosen when several."""
+    simulator.add_account("second", "KEY2")
+    second = MockConfigEntry(
+        domain=DOMAIN,
+        title="second",
+        unique_id="second",
+        data={
+            **loaded_entry.data,
+            "username": "second",
+            "api_key": "KEY2",
+            "webhook_id": "1" * 64,
+        },
+    )
+    second.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(second.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await _send(hass, to=[REAL_NUMBER], message="x")
+    assert err.value.translation_key == "config_entry_required"
+
+    await _send(hass, to=[REAL_NUMBER], message="x", config_entry_id=second.entry_id)
+    assert simulator.sent[-1].username == "second"
+
+    await hass.config_entries.async_unload(second.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await _send(
+            hass, to=[REAL_NUMBER], message="x", config_entry_id=second.entry_id
+        )
+    assert err.value.translation_key == "config_entry_not_loaded"
+    await hass.config_entries.async_unload(loaded_entry.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await _send(hass, to=[REAL_NUMBER], message="x")
+    assert err.value.translation_key == "no_loaded_entry"
+
+
+async def test_get_history(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Get history."""
+    await _send(hass, to=[REAL_NUMBER], message="Out", custom_string="ref-1")
+    simulator.inject_reply("demo", from_number=REAL_NUMBER, message="In")
+    response = await hass.services.async_call(
+        DOMAIN, "get_history", {}, blocking=True, return_response=True
+    )
+    items = response["items"]
+    assert [(item["direction"], item["message"]) for item in items] == [
+        ("out", "Out"),
+        ("in", "In"),
+    ]
+    assert items[0]["custom_string"] == "ref-1"
+    assert datetime.fromisoformat(items[0]["date"]).tzinfo is not None
+
+    simulator.add_fault("drop", endpoint="history.php")
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN, "get_history", {}, blocking=True, return_response=True
+        )
+    assert err.value.translation_key == "cannot_connect"
