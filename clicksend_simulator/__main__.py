@@ -71,16 +71,17 @@ async def serve(
     *,
     stop: asyncio.Event | None = None,
     on_ready: Callable[[ClickSendSimulator], None] | None = None,
+    handle_signals: bool = True,
 ) -> None:
-    """Serve until `stop` is set, SIGINT or SIGTERM."""
-    stop = stop or asyncio.Event()
+    """Serve until `stop` is set, or SIGINT or SIGTERM if handling signals."""
+    stop = stop if stop is not None else asyncio.Event()
     simulator = ClickSendSimulator(
         throttle_seconds=args.throttle_seconds, mode=args.mode, push_url=args.push_url
     )
     await simulator.start(args.host, args.port)
     loop = asyncio.get_running_loop()
     handled: list[signal.Signals] = []
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in (signal.SIGINT, signal.SIGTERM) if handle_signals else ():
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signum, stop.set)
             handled.append(signum)

@@ -450,12 +450,8 @@ class ClickSendSimulator:
                 return _xml(render.MALFORMED)
             case "truncated":
                 # ClickSend did the work; only the answer was cut short.
-                body = self._answer(endpoint, params).encode()
-                return web.Response(
-                    body=body[: len(body) // 2],
-                    content_type=XML_CONTENT_TYPE,
-                    charset="utf-8",
-                )
+                text = self._answer(endpoint, params)
+                return _xml(text[: len(text) // 2])
             case "drop":
                 if request.transport is not None:
                     request.transport.close()

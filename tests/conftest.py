@@ -27,6 +27,17 @@ WEBHOOK_ID = "0" * 64
 
 
 @pytest.fixture(autouse=True)
+def freeze_time_before_home_assistant(request: pytest.FixtureRequest) -> None:
+    """Freeze time before Home Assistant starts, for tests that run it.
+
+    The event loop's clock follows the frozen clock: timers set before the
+    freeze would all fire at once when it starts.
+    """
+    if "hass" in request.fixturenames:
+        request.getfixturevalue("freezer")
+
+
+@pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(
     enable_custom_integrations: None,
 ) -> Generator[None]:

@@ -30,6 +30,8 @@ async def _next_balance_update(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Let the 15 minutes between balance updates pass."""
+    # Nothing may be in flight while time jumps, or its timeout would fire.
+    await hass.async_block_till_done(wait_background_tasks=True)
     freezer.tick(timedelta(minutes=15, seconds=1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)

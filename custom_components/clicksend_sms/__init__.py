@@ -48,6 +48,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) ->
     await account.async_config_entry_first_refresh()
     inbox = InboxCoordinator(hass, entry)
     await inbox.async_load()
+    entry.async_on_unload(inbox.async_flush)
     entry.runtime_data = ClickSendRuntimeData(
         client=client, account=account, inbox=inbox
     )

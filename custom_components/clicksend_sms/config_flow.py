@@ -63,6 +63,7 @@ from .const import (
     MIN_POLL_INTERVAL,
     SUBENTRY_TYPE_RECIPIENT,
 )
+from .webhook import async_webhook_url
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -167,13 +168,18 @@ class ClickSendConfigFlow(ConfigFlow, domain=DOMAIN):
                 self.hass, username, user_input[CONF_API_KEY], url
             )
             if not errors:
+                # 256 random bits: the webhook URL is the push's only secret.
+                webhook_id = secrets.token_hex(32)
                 return self.async_create_entry(
                     title=username,
                     data={
                         CONF_USERNAME: username,
                         CONF_API_KEY: user_input[CONF_API_KEY],
                         CONF_URL: url,
-                        CONF_WEBHOOK_ID: secrets.token_hex(32),
+                        CONF_WEBHOOK_ID: webhook_id,
+                    },
+                    description_placeholders={
+                        "webhook_url": await async_webhook_url(self.hass, webhook_id)
                     },
                 )
         return self.async_show_form(
@@ -313,6 +319,11 @@ class ClickSendOptionsFlow(OptionsFlow):
                 schema, user_input or self.config_entry.options
             ),
             errors=errors,
+            description_placeholders={
+                "webhook_url": await async_webhook_url(
+                    self.hass, self.config_entry.data[CONF_WEBHOOK_ID]
+                )
+            },
         )
 
 

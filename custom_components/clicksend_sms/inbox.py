@@ -169,14 +169,22 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         self._replies = FingerprintRecord(stored.get("replies", []))
         self._receipts = FingerprintRecord(stored.get("receipts", []))
 
+    async def async_flush(self) -> None:
+        """Write what was fired now, before an unload or a restart."""
+        await self._store.async_save(self._data_to_save())
+
     @property
     def device_id(self) -> str:
         """The account device, named in every event."""
         if self._device_id is None:
-            device = dr.async_get(self.hass).async_get_device(
-                identifiers={(DOMAIN, self.config_entry.entry_id)}
+            self._device_id = (
+                dr.async_get_device_id_by_identifier(
+                    self.hass,
+                    (DOMAIN, self.config_entry.entry_id),
+                    config_entry_id=self.config_entry.entry_id,
+                )
+                or ""
             )
-            self._device_id = device.id if device else ""
         return self._device_id
 
     @override

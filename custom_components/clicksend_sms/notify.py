@@ -21,7 +21,7 @@ from homeassistant.components.notify.legacy import BaseNotificationService
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
@@ -83,7 +83,11 @@ class ClickSendRecipientNotifyEntity(NotifyEntity):
             manufacturer="ClickSend",
             model="SMS recipient",
             name=subentry.data[CONF_NAME],
-            via_device=(DOMAIN, entry.entry_id),
+            via_device_id=dr.async_get_device_id_by_identifier(
+                entry.runtime_data.account.hass,
+                (DOMAIN, entry.entry_id),
+                config_entry_id=entry.entry_id,
+            ),
         )
 
     @override

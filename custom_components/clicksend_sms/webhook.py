@@ -88,7 +88,7 @@ def parse_push(payload: Mapping[str, Any]) -> InboundReply | DeliveryReceipt | N
     return None
 
 
-def _decode(body: bytes, content_type: str) -> Mapping[str, Any] | None:
+def _decode(body: bytes | bytearray, content_type: str) -> Mapping[str, Any] | None:
     text = body.decode("utf-8", errors="replace")
     if "json" in content_type or text.lstrip().startswith("{"):
         try:
@@ -105,9 +105,12 @@ async def _async_handle_push(
     """Fire what ClickSend pushed; refuse what is not for this account."""
     if (request.content_length or 0) > MAX_BODY_BYTES:
         return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-    body = await request.content.read(MAX_BODY_BYTES + 1)
-    if len(body) > MAX_BODY_BYTES:
-        return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    body = bytearray()
+    # read() returns what has arrived: read on to the end, or past the cap.
+    while chunk := await request.content.read(MAX_BODY_BYTES + 1 - len(body)):
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
     payload = _decode(body, request.content_type)
     item = parse_push(payload) if payload is not None else None
     if item is None:

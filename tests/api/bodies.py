@@ -111,12 +111,12 @@ HISTORY = """<?xml version='1.0' encoding='UTF-8' ?>
 
 
 def xml(inner: str) -> bytes:
-    """A document with this content in its <xml> root."""
+    """Wrap this content in an <xml> document."""
     return f"{PROLOG}<xml>{inner}</xml>".encode()
 
 
 def message(to: str, code: str = "0000", text: str = "Success", **extra: str) -> str:
-    """One <message> of send.php."""
+    """Render one <message> of send.php."""
     fields = {
         "to": to,
         "messageid": f"ID-{to}" if code == "0000" else "",
@@ -135,7 +135,7 @@ def message(to: str, code: str = "0000", text: str = "Success", **extra: str) ->
 
 
 def send_body(*messages: str) -> bytes:
-    """send.php's answer with these <message> elements."""
+    """Render send.php's answer with these <message> elements."""
     return xml(
         f"<messages recipientcount='{len(messages)}'>{''.join(messages)}</messages>"
     )

@@ -29,14 +29,14 @@ def auto_enable_custom_integrations() -> Generator[None]:
 
 @pytest.fixture
 async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    """A session like the one Home Assistant injects."""
+    """Provide a session like the one Home Assistant injects."""
     async with aiohttp.ClientSession() as session:
         yield session
 
 
 @pytest.fixture
 def simulator(clicksend_simulator: ClickSendSimulator) -> ClickSendSimulator:
-    """The simulator, under a shorter name."""
+    """Shorten the simulator fixture's name."""
     return clicksend_simulator
 
 
@@ -44,7 +44,7 @@ def simulator(clicksend_simulator: ClickSendSimulator) -> ClickSendSimulator:
 def client(
     session: aiohttp.ClientSession, simulator: ClickSendSimulator
 ) -> ClickSendClient:
-    """A client of the simulator's demo account."""
+    """Provide a client of the simulator's demo account."""
     return ClickSendClient(
         session, DEMO_USERNAME, DEMO_KEY, base_url=simulator.base_url
     )
@@ -103,7 +103,7 @@ class RawServer:
 
 @pytest.fixture
 async def raw_server(socket_enabled: None) -> AsyncIterator[RawServer]:
-    """A started RawServer."""
+    """Provide a started RawServer."""
     server = RawServer()
     await server.start()
     try:
@@ -116,7 +116,7 @@ async def raw_server(socket_enabled: None) -> AsyncIterator[RawServer]:
 def raw_client(
     session: aiohttp.ClientSession, raw_server: RawServer
 ) -> ClickSendClient:
-    """A client of the RawServer."""
+    """Provide a client of the RawServer."""
     return ClickSendClient(
         session, DEMO_USERNAME, DEMO_KEY, base_url=raw_server.base_url
     )

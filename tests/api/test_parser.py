@@ -76,13 +76,17 @@ PARSERS: list[Callable[[bytes], object]] = [
         (b"<!DOCTYPE html>\n<html><body>Down</body></html>", "DTD"),
         (b"<!doctype xml><xml/>", "DTD"),
         (
-            b"<?xml version='1.0'?><!DOCTYPE lolz [<!ENTITY lol 'lol'>"
-            b"<!ENTITY lol2 '&lol;&lol;&lol;'>]><xml><result>&lol2;</result></xml>",
+            (
+                b"<?xml version='1.0'?><!DOCTYPE lolz [<!ENTITY lol 'lol'>"
+                b"<!ENTITY lol2 '&lol;&lol;&lol;'>]><xml><result>&lol2;</result></xml>"
+            ),
             "DTD",
         ),
         (
-            b'<!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-            b"<xml><result>&xxe;</result></xml>",
+            (
+                b'<!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+                b"<xml><result>&xxe;</result></xml>"
+            ),
             "DTD",
         ),
         (b"<xml><!ENTITY x 'y'></xml>", "DTD"),
@@ -90,11 +94,13 @@ PARSERS: list[Callable[[bytes], object]] = [
     ],
 )
 def test_load_document_refuses(body: bytes, reason: str) -> None:
+    """Anything but a plain <xml> document is refused, saying why."""
     with pytest.raises(ClickSendResponseError, match=reason):
         load_document(body)
 
 
 def test_load_document_refuses_large_bodies() -> None:
+    """A body over the cap is refused before parsing."""
     body = xml("<balance>1</balance>" + " " * MAX_RESPONSE_BYTES)
     with pytest.raises(ClickSendResponseError, match="larger than"):
         load_document(body)
@@ -102,6 +108,7 @@ def test_load_document_refuses_large_bodies() -> None:
 
 
 def test_load_document() -> None:
+    """Empty roots, a BOM, declarations and escapes are handled."""
     assert load_document(b"<xml/>") == {}
     assert load_document(b"<xml>just text</xml>") == {}
     assert load_document(b"\xef\xbb\xbf<xml><a>1</a></xml>") == {"a": "1"}
@@ -119,6 +126,7 @@ def test_load_document() -> None:
 def test_answers_without_result_or_content(
     parse: Callable[[bytes], object], body: bytes
 ) -> None:
+    """A document with nothing the endpoint returns is refused."""
     with pytest.raises(ClickSendResponseError):
         parse(body)
 
@@ -149,6 +157,7 @@ def test_answers_without_result_or_content(
     ],
 )
 def test_error_for_code(code: str, error: type[ClickSendApiError]) -> None:
+    """Each documented code has its error; others are unknown."""
     err = error_for_code(code, "Some text")
     assert type(err) is error
     assert (err.code, err.error_text) == (code, "Some text")
@@ -157,6 +166,7 @@ def test_error_for_code(code: str, error: type[ClickSendApiError]) -> None:
 
 @pytest.mark.parametrize("parse", PARSERS)
 def test_result_codes_raise(parse: Callable[[bytes], object]) -> None:
+    """A failing result at the top level raises on every endpoint."""
     body = xml("<result>2022</result><errortext>Invalid credentials</errortext>")
     with pytest.raises(ClickSendAuthError) as err:
         parse(body)
@@ -175,6 +185,7 @@ def test_result_codes_raise(parse: Callable[[bytes], object]) -> None:
     ],
 )
 def test_result_code_forms(result: str, code: str) -> None:
+    """Result codes with attributes, repeats, padding or odd text."""
     with pytest.raises(ClickSendApiError) as err:
         parse_balance(xml(result + "<balance>1</balance>"))
     assert err.value.code == code
@@ -182,6 +193,7 @@ def test_result_code_forms(result: str, code: str) -> None:
 
 
 def test_history_result_inside_history() -> None:
+    """history.php's result inside <history> is checked too."""
     body = xml(
         "<history historycount='0'><result>2007</result>"
         "<errortext>Account not activated</errortext></history>"
@@ -198,6 +210,7 @@ def test_history_result_inside_history() -> None:
 
 
 def test_parse_balance() -> None:
+    """The vendor's example, and a bare balance."""
     assert parse_balance(BALANCE.encode()) == Balance(125.0, "$", "Prepay")
     # No result, no optional fields: still a balance.
     assert parse_balance(xml("<balance>0</balance>")) == Balance(0.0, "", "")
@@ -219,6 +232,7 @@ def test_parse_balance() -> None:
     ],
 )
 def test_parse_balance_refuses(inner: str) -> None:
+    """A balance that is missing or no number is refused."""
     with pytest.raises(ClickSendResponseError):
         parse_balance(xml(inner))
 
@@ -227,6 +241,7 @@ def test_parse_balance_refuses(inner: str) -> None:
 
 
 def test_parse_send() -> None:
+    """The vendor's example."""
     assert parse_send(SEND.encode()) == (
         RecipientResult(
             to="+61411111111",
@@ -240,6 +255,7 @@ def test_parse_send() -> None:
 
 
 def test_parse_send_many() -> None:
+    """Many results; empty or odd prices, currency fallbacks."""
     results = parse_send(
         send_body(
             message("+61411111111"),
@@ -285,15 +301,18 @@ def test_parse_send_many() -> None:
     ],
 )
 def test_parse_send_without_messages(body: bytes) -> None:
+    """No <message> at all is no result, not an error."""
     assert parse_send(body) == ()
 
 
 def test_parse_send_message_without_result() -> None:
+    """A <message> without a result is malformed."""
     with pytest.raises(ClickSendResponseError, match="no <result>"):
         parse_send(xml("<messages><message><to>+61411111111</to></message></messages>"))
 
 
 def test_parse_send_top_level_failure() -> None:
+    """A failing top-level result wins over the messages."""
     body = xml(
         "<result>2018</result><errortext>Low credit</errortext>"
         f"<messages>{message('+61411111111')}</messages>"
@@ -306,6 +325,7 @@ def test_parse_send_top_level_failure() -> None:
 
 
 def test_parse_replies() -> None:
+    """The vendor's example."""
     replies = parse_replies(REPLIES.encode())
     assert replies == (
         InboundReply(
@@ -331,6 +351,7 @@ def test_parse_replies() -> None:
 
 def test_parse_one_reply() -> None:
     # One element parses as a dict, not a list of one.
+    """One reply parses as a dict, not a list."""
     body = xml(
         "<replies replycount='1'><reply><from>+61411111111</from>"
         "<message>Yes &amp; no</message></reply></replies>"
@@ -354,6 +375,7 @@ def test_parse_one_reply() -> None:
     ],
 )
 def test_parse_no_replies(inner: str) -> None:
+    """Every way of saying there is no reply."""
     assert parse_replies(xml(inner)) == ()
 
 
@@ -366,11 +388,13 @@ def test_parse_no_replies(inner: str) -> None:
     ],
 )
 def test_parse_replies_refuses_text(inner: str) -> None:
+    """Text where elements belong is malformed."""
     with pytest.raises(ClickSendResponseError, match="text"):
         parse_replies(xml(inner))
 
 
 def test_parse_replies_count_mismatch(caplog: pytest.LogCaptureFixture) -> None:
+    """A count that disagrees is noted, not fatal."""
     caplog.set_level(logging.DEBUG)
     body = xml("<replies replycount='3'><reply><from>1</from></reply></replies>")
     assert len(parse_replies(body)) == 1
@@ -385,6 +409,7 @@ def test_parse_replies_count_mismatch(caplog: pytest.LogCaptureFixture) -> None:
 
 
 def test_parse_delivery_receipts() -> None:
+    """The vendor's example."""
     assert parse_delivery_receipts(RECEIPTS.encode()) == (
         DeliveryReceipt(
             message_id="D9F15F83-34EC-6A31-A57E-7E8FB0966D78",
@@ -416,6 +441,7 @@ def test_parse_delivery_receipts() -> None:
     ],
 )
 def test_parse_status_code(status_code: str, expected: int) -> None:
+    """status_code as a number, as text, or missing."""
     body = xml(
         f"<dlrs dlrcount='1'><dlr><messageid>X</messageid>"
         f"<status_code>{status_code}</status_code></dlr></dlrs>"
@@ -428,6 +454,7 @@ def test_parse_status_code(status_code: str, expected: int) -> None:
 
 
 def test_parse_history() -> None:
+    """The vendor's example, with aware UTC dates."""
     first, second = parse_history(HISTORY.encode())
     assert first == HistoryItem(
         message_id="D9F15F83-34EC-6A31-A57E-7E8FB0966D78",
@@ -462,6 +489,7 @@ def test_parse_history() -> None:
     ],
 )
 def test_parse_history_dates(date: str, expected: datetime | None) -> None:
+    """Unix times become aware datetimes; anything else None."""
     body = xml(f"<history><item><date>{date}</date></item></history>")
     (item,) = parse_history(body)
     assert item.date == expected
@@ -469,6 +497,7 @@ def test_parse_history_dates(date: str, expected: datetime | None) -> None:
 
 
 def test_parse_history_without_items() -> None:
+    """An empty history is empty."""
     assert (
         parse_history(xml("<history historycount='0'><result>0000</result></history>"))
         == ()
@@ -480,6 +509,7 @@ def test_parse_history_without_items() -> None:
 
 
 def test_reply_from_push() -> None:
+    """A pushed reply uses the same names as reply.php."""
     fields = {
         "from": "+61411111111",
         "message": "Yes",
@@ -496,6 +526,7 @@ def test_reply_from_push() -> None:
 
 
 def test_receipt_from_push() -> None:
+    """A pushed receipt uses the same names as delivery.php."""
     fields = {
         "messageid": "ABC",
         "status": "Delivered",

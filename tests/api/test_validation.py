@@ -39,6 +39,7 @@ API_DIR = Path(api.__file__).parent
 
 
 def test_api_imports_nothing_from_home_assistant() -> None:
+    """The client stays usable outside Home Assistant."""
     for path in API_DIR.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
@@ -51,12 +52,14 @@ def test_api_imports_nothing_from_home_assistant() -> None:
 
 
 def test_exports() -> None:
+    """Everything in __all__ exists, once."""
     assert sorted(api.__all__) == sorted(set(api.__all__))
     for name in api.__all__:
         assert hasattr(api, name)
 
 
 def test_calling_codes_cover_every_country() -> None:
+    """Every ISO 3166-1 country has a calling code."""
     assert set(COUNTRIES) <= set(CALLING_CODES)
     assert set(CALLING_CODES) - set(COUNTRIES) == {"XK"}
     assert all(code.isdigit() and code[0] != "0" for code in CALLING_CODES.values())
@@ -70,6 +73,7 @@ def test_calling_codes_cover_every_country() -> None:
     ("country", "expected"), [("AU", "AU"), ("au", "AU"), (" gB ", "GB"), ("xk", "XK")]
 )
 def test_validate_country(country: str, expected: str) -> None:
+    """Codes are accepted in any case, trimmed."""
     assert validate_country(country) == expected
 
 
@@ -79,6 +83,7 @@ def test_validate_country(country: str, expected: str) -> None:
     ["", "A", "AUS", "ZZ", "1A", "ß", "ſſ", "Ａ Ｕ"],
 )
 def test_validate_country_refuses(country: str) -> None:
+    """Unknown or non-ASCII codes are refused."""
     with pytest.raises(InvalidCountryError) as err:
         validate_country(country)
     assert err.value.country == country
@@ -114,6 +119,7 @@ def test_validate_country_refuses(country: str) -> None:
     ],
 )
 def test_normalize_number(number: str, country: str | None, expected: str) -> None:
+    """International and national numbers, with separators."""
     assert normalize_number(number, country) == expected
 
 
@@ -139,6 +145,7 @@ def test_normalize_number(number: str, country: str | None, expected: str) -> No
     ],
 )
 def test_normalize_number_refuses(number: str, country: str | None) -> None:
+    """What is not a number ClickSend can send to."""
     with pytest.raises(InvalidNumberError) as err:
         normalize_number(number, country)
     assert err.value.number == number
@@ -146,11 +153,13 @@ def test_normalize_number_refuses(number: str, country: str | None) -> None:
 
 
 def test_normalize_number_checks_the_country_even_when_unused() -> None:
+    """A bad country is reported even if the number needs none."""
     with pytest.raises(InvalidCountryError):
         normalize_number("+61411111111", "XX")
 
 
 def test_normalize_recipients() -> None:
+    """Normalised, repeats dropped, the first kept."""
     assert normalize_recipients(
         ["+61 411 111 111", "0422222222", "+61411111111", "0061 422 222 222"], "AU"
     ) == ("+61411111111", "+61422222222")
@@ -178,6 +187,7 @@ def test_normalize_recipients() -> None:
     ],
 )
 def test_validate_sender_id(sender_id: str, expected: str) -> None:
+    """Up to 11 letters or digits, or a number."""
     assert validate_sender_id(sender_id) == expected
 
 
@@ -186,6 +196,7 @@ def test_validate_sender_id(sender_id: str, expected: str) -> None:
     ["", " ", "ABCDEFGHIJKL", "My Company", "Café", "My-Co", "+12", "+61abc", "001 2"],
 )
 def test_validate_sender_id_refuses(sender_id: str) -> None:
+    """Anything else is refused."""
     with pytest.raises(InvalidSenderIdError) as err:
         validate_sender_id(sender_id)
     assert err.value.sender_id == sender_id
@@ -196,6 +207,7 @@ def test_validate_sender_id_refuses(sender_id: str) -> None:
 
 def test_gsm_tables() -> None:
     # 128 characters less the escape; ten behind the escape.
+    """The GSM 03.38 tables are complete."""
     assert len(GSM7_BASIC) == 127
     assert len(GSM7_EXTENSION) == 10
     assert not GSM7_BASIC & GSM7_EXTENSION
@@ -236,16 +248,19 @@ def test_gsm_tables() -> None:
     ids=lambda value: ascii(value)[:24] if isinstance(value, str) else "",
 )
 def test_message_info(message: str, expected: MessageInfo) -> None:
+    """Encoding, length and parts, as the network splits them."""
     assert message_info(message) == expected
 
 
 @pytest.mark.parametrize("message", ["", " ", "\n\t ", "\u3000"])
 def test_message_info_refuses_empty(message: str) -> None:
+    """White space alone is no message."""
     with pytest.raises(EmptyMessageError):
         message_info(message)
 
 
 def test_message_info_refuses_long() -> None:
+    """Over 960 characters is refused."""
     with pytest.raises(MessageTooLongError) as err:
         message_info("€" * 961)
     assert (err.value.length, err.value.maximum) == (961, 960)
@@ -265,6 +280,7 @@ class _Unknown(tzinfo):
 
 
 def test_validate_schedule() -> None:
+    """A future, aware time becomes unix seconds."""
     when = NOW + timedelta(hours=1, microseconds=500)
     assert validate_schedule(when, NOW) == int(NOW.timestamp()) + 3600
     sydney = timezone(timedelta(hours=11))
@@ -285,11 +301,13 @@ def test_validate_schedule() -> None:
     ],
 )
 def test_validate_schedule_refuses(when: datetime) -> None:
+    """Naive, unknown-zone, present and past times are refused."""
     with pytest.raises(InvalidScheduleError):
         validate_schedule(when, NOW)
 
 
 def test_validate_schedule_refuses_the_past_by_default() -> None:
+    """Without a now, the clock decides."""
     with pytest.raises(InvalidScheduleError):
         validate_schedule(datetime(2000, 1, 1, tzinfo=UTC))
 
@@ -298,6 +316,7 @@ def test_validate_schedule_refuses_the_past_by_default() -> None:
 
 
 def test_validate_custom_string() -> None:
+    """Up to 50 characters."""
     assert validate_custom_string("x" * 50) == "x" * 50
     assert validate_custom_string("") == ""
     with pytest.raises(InvalidCustomStringError) as err:
@@ -323,6 +342,7 @@ def test_validate_custom_string() -> None:
     ],
 )
 def test_validate_base_url(url: str, expected: str) -> None:
+    """HTTPS anywhere, HTTP to loopback; a trailing / added."""
     assert validate_base_url(url) == expected
 
 
@@ -347,6 +367,7 @@ def test_validate_base_url(url: str, expected: str) -> None:
     ],
 )
 def test_validate_base_url_refuses(url: str, shown: str | None) -> None:
+    """Other URLs are refused without quoting secrets."""
     with pytest.raises(InvalidBaseUrlError) as err:
         validate_base_url(url)
     assert err.value.url == (shown if shown is not None else url)

@@ -283,7 +283,9 @@ async def test_cli_serve_in_process(
     stop = asyncio.Event()
     ready: list[ClickSendSimulator] = []
     args = parse_args(["--port", "0", "--mode", "inbox", "--throttle-seconds", "0"])
-    task = asyncio.create_task(serve(args, stop=stop, on_ready=ready.append))
+    task = asyncio.create_task(
+        serve(args, stop=stop, on_ready=ready.append, handle_signals=False)
+    )
     while not ready and not task.done():
         await asyncio.sleep(0)
     (sim,) = ready

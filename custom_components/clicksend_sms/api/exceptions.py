@@ -1,4 +1,3 @@
-# Copyright 2026 The ClickSend SMS for Home Assistant authors. MIT License.
 """Errors raised by the ClickSend client.
 
 Every message is safe to show and to log: none ever contains the API key.

@@ -1,14 +1,10 @@
-# Copyright 2026 The ClickSend SMS for Home Assistant authors. MIT License.
 """Typed, immutable results of the ClickSend HTTP API v2."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from datetime import datetime
 
 SUCCESS_CODE = "0000"
 

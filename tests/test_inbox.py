@@ -1,0 +1,443 @@
+"""Inbound SMS and delivery reports by polling and by push, each fired once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from clicksend_simulator import DEMO_USERNAME, ClickSendSimulator
+from custom_components.clicksend_sms.const import DOMAIN
+from custom_components.clicksend_sms.inbox import (
+    EVENT_DELIVERY_REPORT,
+    EVENT_RECEIVED,
+    MAX_FINGERPRINTS,
+    FingerprintRecord,
+    storage_key,
+)
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers import device_registry as dr
+
+from .conftest import WEBHOOK_ID
+
+REAL = "+61400000001"
+
+
+async def _next_poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Let one poll interval (60 s by default) pass and the poll finish."""
+    # Nothing may be in flight while time jumps, or its timeout would fire.
+    await hass.async_block_till_done(wait_background_tasks=True)
+    freezer.tick(timedelta(seconds=61))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def _data(events: list[Event]) -> list[dict[str, Any]]:
+    return [dict(event.data) for event in events]
+
+
+async def _push(hass_client_no_auth: ClientSessionGenerator, **kwargs: Any) -> int:
+    client = await hass_client_no_auth()
+    response = await client.post(f"/api/webhook/{WEBHOOK_ID}", **kwargs)
+    return response.status
+
+
+async def test_polled_replies_and_receipts_fire_in_order(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """A reply and a delivery report reach automations with all their data."""
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    sent = await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {"to": [REAL, "+61400000010"], "message": "Pizza?", "custom_string": "p1"},
+        blocking=True,
+        return_response=True,
+    )
+    message_id = sent["messages"][0]["message_id"]
+    simulator.inject_reply(
+        DEMO_USERNAME, from_number=REAL, message="Yes!", original_message_id=message_id
+    )
+    simulator.inject_reply(DEMO_USERNAME, from_number="+61400000002", message="Who?")
+
+    await _next_poll(hass, freezer)
+
+    device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, loaded_entry.entry_id), config_entry_id=loaded_entry.entry_id
+    )
+    assert _data(received) == [
+        {
+            "config_entry_id": loaded_entry.entry_id,
+            "device_id": device.id,
+            "from": REAL,
+            "message": "Yes!",
+            "original_message": "Pizza?",
+            "original_message_id": message_id,
+            "original_sender_id": "",
+            "custom_string": "p1",
+            "username": DEMO_USERNAME,
+            "source": "poll",
+        },
+        {
+            "config_entry_id": loaded_entry.entry_id,
+            "device_id": device.id,
+            "from": "+61400000002",
+            "message": "Who?",
+            "original_message": "",
+            "original_message_id": "",
+            "original_sender_id": "",
+            "custom_string": "",
+            "username": DEMO_USERNAME,
+            "source": "poll",
+        },
+    ]
+    # The simulator reports numbers ending in 0 undelivered.
+    assert [
+        (e["message_id"], e["status"], e["status_code"]) for e in _data(reports)
+    ] == [
+        (message_id, "Delivered", 201),
+        (sent["messages"][1]["message_id"], "Undelivered", 301),
+    ]
+    assert reports[0].data["custom_string"] == "p1"
+    assert reports[0].data["source"] == "poll"
+
+    inbound = hass.states.get("event.demo_inbound_sms")
+    assert inbound.attributes["event_type"] == "received"
+    assert inbound.attributes["from"] == "+61400000002"
+    assert inbound.attributes["message"] == "Who?"
+    assert "config_entry_id" not in inbound.attributes
+    report = hass.states.get("event.demo_delivery_report")
+    assert report.attributes["event_type"] == "undelivered"
+    assert report.attributes["status_code"] == 301
+
+    # Nothing new: nothing fires.
+    await _next_poll(hass, freezer)
+    assert len(received) == 2
+    assert len(reports) == 2
+
+
+async def test_full_inbox_fires_each_item_once(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """When ClickSend returns the whole inbox at every poll, old items stay quiet."""
+    simulator.set_mode("inbox")
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="one")
+    await _next_poll(hass, freezer)
+    simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="two")
+    await _next_poll(hass, freezer)
+    await _next_poll(hass, freezer)
+    assert [event.data["message"] for event in received] == ["one", "two"]
+
+
+async def test_push_and_poll_of_the_same_items_fire_once(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """ClickSend may push an item and also return it when polled."""
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    # The v2 push is a form; "from" comes without its "+" here.
+    status = await _push(
+        hass_client_no_auth,
+        data={
+            "from": REAL.removeprefix("+"),
+            "message": "Pushed and polled",
+            "originalmessageid": "ABC",
+            "username": DEMO_USERNAME,
+        },
+    )
+    assert status == 200
+    status = await _push(
+        hass_client_no_auth,
+        json={
+            "message_id": "ABC",
+            "status": "Delivered",
+            "status_code": "201",
+            "custom_string": "",
+        },
+    )
+    assert status == 200
+    await hass.async_block_till_done()
+    assert [event.data["source"] for event in received] == ["push"]
+    assert [event.data["source"] for event in reports] == ["push"]
+    assert reports[0].data["status_code"] == 201
+
+    # ClickSend also keeps them for polling.
+    simulator.inject_reply(
+        DEMO_USERNAME,
+        from_number=REAL,
+        message="Pushed and polled",
+        original_message_id="ABC",
+    )
+    simulator.inject_receipt(DEMO_USERNAME, message_id="ABC", status_code=201)
+    await _next_poll(hass, freezer)
+    assert len(received) == 1
+    assert len(reports) == 1
+
+
+async def test_v3_push_fields(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """ClickSend's REST v3 push names its fields differently."""
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    assert (
+        await _push(
+            hass_client_no_auth,
+            json={
+                "from": REAL,
+                "body": "v3 body",
+                "original_body": "Question?",
+                "original_message_id": "M1",
+                "custom_string": "c3",
+                "message_id": "IN1",
+            },
+        )
+        == 200
+    )
+    assert (
+        await _push(
+            hass_client_no_auth,
+            data={
+                "message_id": "M1",
+                "status_text": "Undelivered",
+                "status_code": "300",
+                "custom_string": "c3",
+            },
+        )
+        == 200
+    )
+    assert received[0].data["message"] == "v3 body"
+    assert received[0].data["original_message"] == "Question?"
+    assert received[0].data["original_message_id"] == "M1"
+    assert received[0].data["custom_string"] == "c3"
+    assert (reports[0].data["status"], reports[0].data["status_code"]) == (
+        "Undelivered",
+        300,
+    )
+    state = hass.states.get("event.demo_delivery_report")
+    assert state.attributes["event_type"] == "undelivered"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status"),
+    [
+        ({"data": {"hello": "world"}}, 400),
+        (
+            {
+                "data": "not json at all {",
+                "headers": {"Content-Type": "application/json"},
+            },
+            400,
+        ),
+        ({"json": ["a", "list"]}, 400),
+        ({"data": {"messageid": "X", "status_code": "abc"}}, 400),
+        ({"data": {"from": REAL, "message": "hi", "username": "someone-else"}}, 403),
+        ({"data": {"from": REAL, "message": "x" * (64 * 1024)}}, 413),
+    ],
+)
+async def test_webhook_refusals_fire_nothing(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    kwargs: dict[str, Any],
+    status: int,
+) -> None:
+    """Bodies that are not ClickSend's, or not for this account, are refused."""
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    assert await _push(hass_client_no_auth, **kwargs) == status
+    await hass.async_block_till_done()
+    assert received == []
+    assert reports == []
+
+
+async def test_webhook_refuses_other_methods_and_streamed_oversize(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """Only POST is accepted; a body without a length is capped while read."""
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    client = await hass_client_no_auth()
+    response = await client.put(f"/api/webhook/{WEBHOOK_ID}", data={"from": REAL})
+    assert response.status == 405
+
+    async def _chunks() -> Any:
+        yield b"from=%2B61400000001&message="
+        for _ in range(70):
+            yield b"x" * 1024
+
+    response = await client.post(f"/api/webhook/{WEBHOOK_ID}", data=_chunks())
+    assert response.status == 413
+    assert received == []
+
+
+async def test_one_failing_endpoint_does_not_hold_back_the_other(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A fault on reply.php mid-poll; the receipts fire, the replies next time."""
+    fired: list[str] = []
+    hass.bus.async_listen(EVENT_RECEIVED, lambda e: fired.append(e.data["message"]))
+    hass.bus.async_listen(
+        EVENT_DELIVERY_REPORT, lambda e: fired.append(e.data["message_id"])
+    )
+    simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="late")
+    simulator.inject_receipt(DEMO_USERNAME, message_id="R1")
+    simulator.add_fault("drop", endpoint="reply.php")
+    await _next_poll(hass, freezer)
+    # The receipt was not held back by the failed reply.php...
+    assert fired == ["R1"]
+    # ...and the reply comes with the next poll, once.
+    await _next_poll(hass, freezer)
+    await _next_poll(hass, freezer)
+    assert fired == ["R1", "late"]
+
+
+async def test_nothing_fires_twice_across_a_restart(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The fingerprints of fired items are stored and read back."""
+    simulator.set_mode("inbox")
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="before")
+    await _next_poll(hass, freezer)
+    assert len(received) == 1
+
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    assert len(hass_storage[storage_key(loaded_entry.entry_id)]["data"]["replies"]) == 1
+    simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="after")
+    assert await hass.config_entries.async_setup(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert [event.data["message"] for event in received] == ["before", "after"]
+
+
+async def test_restart_during_an_outage_loses_nothing(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Items ClickSend holds during an outage fire once it is back."""
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="held")
+    simulator.inject_receipt(
+        DEMO_USERNAME, message_id="R2", status="Undelivered", status_code=301
+    )
+    simulator.add_fault("http500", count=100)
+    await _next_poll(hass, freezer)
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    await hass.config_entries.async_setup(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert received == []
+    assert reports == []
+
+    simulator.clear_faults()
+    freezer.tick(timedelta(minutes=2))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await _next_poll(hass, freezer)
+    assert [event.data["message"] for event in received] == ["held"]
+    assert [event.data["message_id"] for event in reports] == ["R2"]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"poll_replies": False, "poll_delivery_reports": False}],
+)
+async def test_polling_can_be_switched_off(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """With both polls off, nothing is fetched, but the push still works."""
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="unpolled")
+    await _next_poll(hass, freezer)
+    assert {request.endpoint for request in simulator.requests} == {"balance.php"}
+    assert received == []
+    assert (
+        await _push(hass_client_no_auth, data={"from": REAL, "message": "pushed"})
+        == 200
+    )
+    assert [event.data["message"] for event in received] == ["pushed"]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"poll_replies": True, "poll_delivery_reports": False, "poll_interval": 15}],
+)
+async def test_poll_options_are_followed(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Only reply.php is polled, every 15 seconds."""
+    before = len(simulator.requests)
+    freezer.tick(timedelta(seconds=16))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    polled = [r.endpoint for r in simulator.requests[before:]]
+    assert polled.count("reply.php") == 1
+    assert "delivery.php" not in polled
+
+
+def test_fingerprint_record_is_bounded() -> None:
+    """Memory stays bounded however many items arrive."""
+    record = FingerprintRecord(str(n) for n in range(MAX_FINGERPRINTS + 5))
+    assert len(record) == MAX_FINGERPRINTS
+    assert "4" not in record
+    assert "5" in record
+    record.add("new")
+    assert "5" not in record
+    assert record.as_list()[-1] == "new"
+
+
+async def test_removing_the_entry_deletes_the_record(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Nothing of a removed account stays on disk."""
+    simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="x")
+    await _next_poll(hass, freezer)
+    await hass.config_entries.async_unload(loaded_entry.entry_id)
+    assert storage_key(loaded_entry.entry_id) in hass_storage
+    await hass.config_entries.async_remove(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert storage_key(loaded_entry.entry_id) not in hass_storage
