@@ -45,7 +45,10 @@ run_in_env() {
     fi
     # A clean environment: the host's settings (pip's find-links, its Python's
     # paths) mean nothing inside the root filesystem.
+    # Home Assistant installs integrations' requirements at run time with uv,
+    # which needs to be told of the certificate authorities too.
     run_in_rootfs "$where" env -i HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" CI="${CI:-}" \
+        SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt UV_NATIVE_TLS=1 \
         PATH="${VENV_DIR}/bin:/usr/local/bin:/usr/bin:/bin" VIRTUAL_ENV="$VENV_DIR" "$@"
 }
 

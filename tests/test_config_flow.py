@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+from types import ModuleType
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -23,6 +26,8 @@ from custom_components.clicksend_sms.const import (
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+
+from .conftest import WEBHOOK_ID
 
 
 def _account_input(
@@ -310,3 +315,117 @@ async def test_add_and_change_recipient(
         "name": "Kim",
         "phone_number": "+61444444444",
     }
+
+
+async def test_webhook_url_is_shown(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """The push URL is shown on creation and in the options."""
+    hass.config.external_url = "https://home.example.com"
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    assert result["description_placeholders"] == {
+        "webhook_url": f"https://home.example.com/api/webhook/{WEBHOOK_ID}"
+    }
+    # Without any URL configured, the path to append to one.
+    hass.config.external_url = None
+    hass.config.internal_url = None
+    hass.config.api = None
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    assert result["description_placeholders"] == {
+        "webhook_url": f"/api/webhook/{WEBHOOK_ID}"
+    }
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    simulator.add_account("other", "OTHER-KEY")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _account_input(simulator, "other", "OTHER-KEY")
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    webhook_id = result["result"].data[CONF_WEBHOOK_ID]
+    assert result["description_placeholders"] == {
+        "webhook_url": f"/api/webhook/{webhook_id}"
+    }
+
+
+class _FakeCloud(ModuleType):
+    """Home Assistant Cloud, which cannot be reached from here."""
+
+    class CloudNotAvailable(Exception):
+        """As the cloud raises it."""
+
+    def __init__(self, *, connected: bool, logged_in: bool = True) -> None:
+        super().__init__("homeassistant.components.cloud")
+        self.connected = connected
+        self.logged_in = logged_in
+        self.hooks: dict[str, str] = {}
+
+    def async_active_subscription(self, hass: HomeAssistant) -> bool:
+        return self.logged_in
+
+    def async_is_logged_in(self, hass: HomeAssistant) -> bool:
+        return self.logged_in
+
+    async def async_get_or_create_cloudhook(
+        self, hass: HomeAssistant, webhook_id: str
+    ) -> str:
+        if not self.connected:
+            raise self.CloudNotAvailable
+        return self.hooks.setdefault(
+            webhook_id, f"https://hooks.nabu.casa/{webhook_id[:8]}"
+        )
+
+    async def async_delete_cloudhook(
+        self, hass: HomeAssistant, webhook_id: str
+    ) -> None:
+        if not self.connected:
+            raise self.CloudNotAvailable
+        del self.hooks[webhook_id]
+
+
+async def test_cloudhook_with_home_assistant_cloud(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """With Home Assistant Cloud, ClickSend pushes to a cloudhook, removed with the entry."""
+    cloud = _FakeCloud(connected=True)
+    hass.config.components.add("cloud")
+    with patch.dict(sys.modules, {"homeassistant.components.cloud": cloud}):
+        result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+        assert result["description_placeholders"] == {
+            "webhook_url": f"https://hooks.nabu.casa/{WEBHOOK_ID[:8]}"
+        }
+        await hass.config_entries.async_remove(loaded_entry.entry_id)
+    assert cloud.hooks == {}
+
+
+async def test_cloud_not_connected_falls_back(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """While the cloud is not connected, the local URL is shown; removal still works."""
+    cloud = _FakeCloud(connected=False)
+    hass.config.components.add("cloud")
+    hass.config.external_url = "https://home.example.com"
+    with patch.dict(sys.modules, {"homeassistant.components.cloud": cloud}):
+        result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+        assert result["description_placeholders"] == {
+            "webhook_url": f"https://home.example.com/api/webhook/{WEBHOOK_ID}"
+        }
+        await hass.config_entries.async_remove(loaded_entry.entry_id)
+    assert loaded_entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_cloud_without_subscription_is_not_used(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Logged out of the cloud, the local URL is the one to use."""
+    cloud = _FakeCloud(connected=True, logged_in=False)
+    hass.config.components.add("cloud")
+    hass.config.external_url = "https://home.example.com"
+    with patch.dict(sys.modules, {"homeassistant.components.cloud": cloud}):
+        result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+        assert result["description_placeholders"] == {
+            "webhook_url": f"https://home.example.com/api/webhook/{WEBHOOK_ID}"
+        }
+        await hass.config_entries.async_remove(loaded_entry.entry_id)
+    assert cloud.hooks == {}

@@ -23,7 +23,7 @@ from custom_components.clicksend_sms.inbox import (
     FingerprintRecord,
     storage_key,
 )
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import CoreState, Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
 from .conftest import WEBHOOK_ID
@@ -441,3 +441,38 @@ async def test_removing_the_entry_deletes_the_record(
     await hass.config_entries.async_remove(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert storage_key(loaded_entry.entry_id) not in hass_storage
+
+
+@pytest.mark.parametrize("options", [{"poll_replies": False}])
+async def test_only_delivery_reports_polled(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """With inbound polling off, reply.php is left alone."""
+    reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    simulator.inject_receipt(DEMO_USERNAME, message_id="R9")
+    await _next_poll(hass, freezer)
+    assert "reply.php" not in {request.endpoint for request in simulator.requests}
+    assert [event.data["message_id"] for event in reports] == ["R9"]
+
+
+async def test_polling_waits_for_home_assistant_to_start(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    config_entry: MockConfigEntry,
+) -> None:
+    """At start-up, the first poll waits until automations are ready."""
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="early")
+    hass.set_state(CoreState.not_running)
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert "reply.php" not in {request.endpoint for request in simulator.requests}
+    assert received == []
+
+    await hass.async_start()
+    await hass.async_block_till_done()
+    assert [event.data["message"] for event in received] == ["early"]

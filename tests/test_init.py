@@ -211,3 +211,22 @@ async def test_unload_and_remove_leave_nothing_behind(
     assert not er.async_entries_for_config_entry(entity_registry, loaded_entry.entry_id)
     assert not dr.async_entries_for_config_entry(device_registry, loaded_entry.entry_id)
     assert hass.states.get(BALANCE) is None
+
+
+async def test_partly_refused_for_credit_raises_the_repair(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Credit for one message of two: the second is refused, the repair appears."""
+    simulator.set_balance(DEMO_USERNAME, 0.03)
+    response = await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {"to": ["+61400000001", "+61400000002"], "message": "x"},
+        blocking=True,
+        return_response=True,
+    )
+    assert [m["result_code"] for m in response["messages"]] == ["0000", "2018"]
+    assert issue_registry.async_get_issue(DOMAIN, f"low_credit_{loaded_entry.entry_id}")

@@ -12,6 +12,7 @@ from homeassistant.components.notify import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
 
 
 async def test_send_message_to_a_recipient(
@@ -123,3 +124,12 @@ async def test_legacy_service_refuses_bad_input(
         )
     assert err.value.translation_key == key
     assert simulator.sent == []
+
+
+async def test_legacy_platform_is_not_set_up_from_yaml(hass: HomeAssistant) -> None:
+    """The account comes from the UI; a YAML notify platform adds nothing."""
+    assert await async_setup_component(
+        hass, NOTIFY_DOMAIN, {NOTIFY_DOMAIN: [{"platform": "clicksend_sms"}]}
+    )
+    await hass.async_block_till_done()
+    assert not hass.services.has_service(NOTIFY_DOMAIN, "clicksend_sms")

@@ -64,11 +64,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) ->
         if hass.is_running:
             await inbox.async_refresh()
         else:
+
+            async def _async_first_poll(_: HomeAssistant) -> None:
+                await inbox.async_refresh()
+
             # Poll once Home Assistant runs, so that automations hear the
             # first items.
-            entry.async_on_unload(
-                async_at_started(hass, lambda _: _start_polling(hass, entry))
-            )
+            entry.async_on_unload(async_at_started(hass, _async_first_poll))
     # The legacy notify service, for alert: and notify groups.
     hass.async_create_task(
         discovery.async_load_platform(
@@ -82,12 +84,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) ->
     )
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     return True
-
-
-def _start_polling(hass: HomeAssistant, entry: ClickSendConfigEntry) -> None:
-    entry.async_create_task(
-        hass, entry.runtime_data.inbox.async_refresh(), "clicksend_sms first poll"
-    )
 
 
 async def _async_update_listener(

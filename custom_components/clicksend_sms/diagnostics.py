@@ -29,6 +29,7 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Describe the entry, its recipients and what the coordinators know."""
     account = entry.runtime_data.account
+    inbox = entry.runtime_data.inbox
     balance = account.data
     return {
         "entry": {
@@ -53,5 +54,18 @@ async def async_get_config_entry_diagnostics(
             "currency_symbol": balance.currency_symbol,
             "account_type": balance.account_type,
             "low_balance_threshold": account.low_balance_threshold,
+        },
+        "inbox": {
+            "last_update_success": inbox.last_update_success,
+            "last_exception": repr(inbox.last_exception)
+            if inbox.last_exception
+            else None,
+            "update_interval": str(inbox.update_interval),
+            "poll_replies": inbox.poll_replies,
+            "poll_delivery_reports": inbox.poll_receipts,
+            "replies_fired": inbox.data.replies_fired,
+            "receipts_fired": inbox.data.receipts_fired,
+            "duplicates_skipped": inbox.data.duplicates_skipped,
+            "remembered": inbox.remembered,
         },
     }

@@ -56,9 +56,8 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a notify entity for each saved recipient."""
+    # Recipients are the only kind of subentry.
     for subentry_id, subentry in entry.subentries.items():
-        if subentry.subentry_type != SUBENTRY_TYPE_RECIPIENT:
-            continue
         async_add_entities(
             [ClickSendRecipientNotifyEntity(entry, subentry)],
             config_subentry_id=subentry_id,

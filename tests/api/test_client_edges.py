@@ -7,6 +7,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
+import aiohttp
 from aiohttp import web
 import pytest
 
@@ -23,17 +24,14 @@ from custom_components.clicksend_sms.api.client import NO_RESULT_TEXT
 from .bodies import BALANCE, message, send_body, xml
 
 if TYPE_CHECKING:
-    import aiohttp
+    from collections.abc import Callable
 
     from .conftest import RawServer
 
 NUMBERS = ["+61411111111", "+61422222222", "+61433333333"]
 
 
-def answer_send(
-    server: RawServer,
-    build: callable[[list[str]], list[str]],  # type: ignore[valid-type]
-) -> None:
+def answer_send(server: RawServer, build: Callable[[list[str]], list[str]]) -> None:
     """Answer send.php with the messages build makes of the numbers sent."""
 
     async def handler(request: web.Request) -> web.StreamResponse:
@@ -239,3 +237,41 @@ async def test_unknown_code_text_is_kept(
     with pytest.raises(UnknownResultError) as err:
         await raw_client.get_replies()
     assert (err.value.code, err.value.error_text) == ("4321", "Something new")
+
+
+async def test_unexpected_errors_pass_through(
+    raw_server: RawServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug (here, a closed session) is not disguised, and no part lingers."""
+    monkeypatch.setattr(client_module, "MAX_RECIPIENTS_PER_REQUEST", 1)
+    async with aiohttp.ClientSession() as session:
+        client = ClickSendClient(
+            session, DEMO_USERNAME, DEMO_KEY, base_url=raw_server.base_url
+        )
+    with pytest.raises(RuntimeError, match="Session is closed"):
+        await client.send_sms(NUMBERS, "Hello")
+    assert raw_server.forms == []
+
+
+async def test_cancelling_a_send_cancels_its_parts(
+    raw_client: ClickSendClient,
+    raw_server: RawServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cancelling the caller stops every request still in flight."""
+    monkeypatch.setattr(client_module, "MAX_RECIPIENTS_PER_REQUEST", 1)
+    arrived = asyncio.Event()
+    release = asyncio.Event()
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        arrived.set()
+        await release.wait()
+        return web.Response(status=500)
+
+    raw_server.handler = handler
+    send = asyncio.create_task(raw_client.send_sms(NUMBERS, "Hello"))
+    await arrived.wait()
+    send.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await send
+    release.set()

@@ -73,7 +73,6 @@ _HEADERS: Final = {"Accept": "application/xml, text/xml;q=0.9, */*;q=0.1"}
 _READ_CHUNK: Final = 64 * 1024
 # Enough of an unexpected body to find the words worth quoting.
 _EXCERPT_SOURCE: Final = 4 * EXCERPT_LENGTH
-# Redacting a shorter key would maul the body; no ClickSend key is that short.
 _MIN_REDACTED_KEY: Final = 8
 _REDACTED: Final = "***"
 _NOT_DIGITS: Final = re.compile(r"[^0-9]")
@@ -94,10 +93,21 @@ NO_RESULT_TEXT: Final = "ClickSend gave no result for this recipient"
 class _Secret:
     """Holds the key so that no repr or str of the client's parts shows it."""
 
-    __slots__ = ("value",)
+    __slots__ = ("forms", "value")
 
     def __init__(self, value: str) -> None:
         self.value = value
+        # The key as it could appear in a body: raw, URL- or XML-encoded.
+        # Redacting a short key would maul the body; no real key is short.
+        forms = (
+            {value, quote_plus(value), quote(value, safe=""), escape(value)}
+            if len(value) >= _MIN_REDACTED_KEY
+            else set()
+        )
+        # Longest first, so no form is left half-replaced by a shorter one.
+        self.forms = tuple(
+            form.encode() for form in sorted(forms, key=len, reverse=True)
+        )
 
     def __repr__(self) -> str:
         return _REDACTED
@@ -113,7 +123,6 @@ class ClickSendClient:
     __slots__ = (
         "_base_url",
         "_key",
-        "_redactions",
         "_semaphore",
         "_session",
         "_timeout",
@@ -142,7 +151,6 @@ class ClickSendClient:
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         # Shared by every request of this client, not only one send's parts.
         self._semaphore = asyncio.Semaphore(max_concurrency)
-        self._redactions = _key_forms(api_key)
 
     def __repr__(self) -> str:
         """Show who and where, never the key."""
@@ -218,11 +226,17 @@ class ClickSendClient:
             numbers[start : start + MAX_RECIPIENTS_PER_REQUEST]
             for start in range(0, len(numbers), MAX_RECIPIENTS_PER_REQUEST)
         ]
-        async with asyncio.TaskGroup() as group:
-            tasks = [
-                group.create_task(self._send_chunk(chunk, fields)) for chunk in chunks
-            ]
-        outcomes = [task.result() for task in tasks]
+        tasks = [
+            asyncio.ensure_future(self._send_chunk(chunk, fields)) for chunk in chunks
+        ]
+        try:
+            outcomes = await asyncio.gather(*tasks)
+        except BaseException:
+            # Only a bug or a cancellation gets here (ClickSend's errors are
+            # outcomes): stop the other parts and let it through unwrapped.
+            for task in tasks:
+                task.cancel()
+            raise
         errors = [
             outcome for outcome in outcomes if isinstance(outcome, ClickSendError)
         ]
@@ -325,13 +339,13 @@ class ClickSendClient:
 
     def _redact(self, text: str) -> str:
         """Take the key out of text ClickSend or aiohttp wrote."""
-        for form in self._redactions:
+        for form in self._key.forms:
             text = text.replace(form.decode(), _REDACTED)
         return text
 
     def _redact_body(self, body: bytes) -> bytes:
         """Take the key out of an answer, should ClickSend ever echo it."""
-        for form in self._redactions:
+        for form in self._key.forms:
             body = body.replace(form, _REDACTED.encode())
         return body
 
@@ -369,15 +383,6 @@ def _log_failure(endpoint: str, started: float, err: BaseException) -> None:
     )
 
 
-def _key_forms(key: str) -> tuple[bytes, ...]:
-    """Return the key as it could appear in a body: raw, URL- or XML-encoded."""
-    if len(key) < _MIN_REDACTED_KEY:
-        return ()
-    forms = {key, quote_plus(key), quote(key, safe=""), escape(key)}
-    # Longest first, so no form is left half-replaced by a shorter one.
-    return tuple(form.encode() for form in sorted(forms, key=len, reverse=True))
-
-
 def _match(
     chunk: Sequence[str], results: Sequence[RecipientResult]
 ) -> tuple[RecipientResult, ...]:
@@ -404,7 +409,10 @@ def _match(
             matched.append(_failed_result(number, "", NO_RESULT_TEXT))
         else:
             # Report the number as the caller knows it.
-            matched.append(replace(results[position], to=number))
+            result = results[position]
+            matched.append(
+                result if result.to == number else replace(result, to=number)
+            )
     if extra := sum(1 for _ in spare):
         _LOGGER.debug("send.php: %d results for numbers not sent, dropped", extra)
     return tuple(matched)

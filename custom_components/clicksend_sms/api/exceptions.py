@@ -5,6 +5,19 @@ Every message is safe to show and to log: none ever contains the API key.
 
 from __future__ import annotations
 
+from .const import (
+    CODE_ACCOUNT_NOT_ACTIVE,
+    CODE_EMPTY_MESSAGE,
+    CODE_INVALID_CREDENTIALS,
+    CODE_INVALID_RECIPIENT,
+    CODE_INVALID_SENDER_ID,
+    CODE_LOW_CREDIT,
+    CODE_MISSING_CREDENTIALS,
+    CODE_THROTTLED,
+    CODE_TOO_MANY_RECIPIENTS,
+    INTERNAL_ERROR_CODES,
+)
+
 
 class ClickSendError(Exception):
     """Base of every error the client raises."""
@@ -167,23 +180,22 @@ class ClickSendResponseError(ClickSendError):
 
 
 _ERRORS_BY_CODE: dict[str, type[ClickSendApiError]] = {
-    "2006": ClickSendAuthError,
-    "2007": AccountNotActiveError,
-    "2015": InvalidRecipientError,
-    "2016": ThrottledError,
-    "2017": SenderIdRejectedError,
-    "2018": InsufficientCreditError,
-    "2022": ClickSendAuthError,
-    "2051": EmptyMessageRejectedError,
-    "2052": TooManyRecipientsError,
+    CODE_MISSING_CREDENTIALS: ClickSendAuthError,
+    CODE_ACCOUNT_NOT_ACTIVE: AccountNotActiveError,
+    CODE_INVALID_RECIPIENT: InvalidRecipientError,
+    CODE_THROTTLED: ThrottledError,
+    CODE_INVALID_SENDER_ID: SenderIdRejectedError,
+    CODE_LOW_CREDIT: InsufficientCreditError,
+    CODE_INVALID_CREDENTIALS: ClickSendAuthError,
+    CODE_EMPTY_MESSAGE: EmptyMessageRejectedError,
+    CODE_TOO_MANY_RECIPIENTS: TooManyRecipientsError,
 }
-_INTERNAL_ERROR_CODES = range(2100, 2200)
 
 
 def error_for_code(code: str, error_text: str) -> ClickSendApiError:
     """Return the error that ClickSend's result code stands for."""
     if (error := _ERRORS_BY_CODE.get(code)) is not None:
         return error(code, error_text)
-    if code.isascii() and code.isdigit() and int(code) in _INTERNAL_ERROR_CODES:
+    if code.isascii() and code.isdigit() and int(code) in INTERNAL_ERROR_CODES:
         return ClickSendInternalError(code, error_text)
     return UnknownResultError(code, error_text)

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 # What people put between digits: white space, dashes of any kind, dots and
 # parentheses.
 _NUMBER_SEPARATORS: Final = re.compile(r"[\s\-\u2010-\u2015\u2212.()]+")
+# "+44 (0)20 ...": the trunk prefix shown for callers at home, not dialled
+# from abroad.
+_SHOWN_TRUNK: Final = re.compile(r"\(\s*0\s*\)")
 _DIGITS: Final = re.compile(r"[0-9]+")
 _ALPHANUMERIC_SENDER: Final = re.compile(rf"[A-Za-z0-9]{{1,{MAX_SENDER_ID_LENGTH}}}")
 
@@ -56,6 +59,7 @@ _UNICODE_SINGLE: Final = 70
 _UNICODE_PART: Final = 67
 _BMP_END: Final = 0xFFFF
 
+_ALPHA2_LENGTH: Final = 2
 _LOOPBACK_NAMES: Final = frozenset({"localhost", "localhost."})
 
 
@@ -63,7 +67,7 @@ def validate_country(country: str) -> str:
     """Return the upper-cased ISO 3166-1 alpha-2 code, if it is a known one."""
     code = country.strip()
     # ASCII first: "ß".upper() is "SS", a real code.
-    if not (len(code) == 2 and code.isascii() and code.isalpha()):  # noqa: PLR2004
+    if not (len(code) == _ALPHA2_LENGTH and code.isascii() and code.isalpha()):
         raise InvalidCountryError(country)
     code = code.upper()
     if code not in CALLING_CODES:
@@ -79,7 +83,7 @@ def normalize_number(number: str, country: str | None = None) -> str:
     country's calling code. An empty country counts as none.
     """
     code = validate_country(country) if country else None
-    text = _NUMBER_SEPARATORS.sub("", number)
+    text = _NUMBER_SEPARATORS.sub("", _SHOWN_TRUNK.sub("", number))
     if text.startswith("+"):
         digits = text[1:]
     elif text.startswith("00"):

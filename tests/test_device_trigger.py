@@ -1,0 +1,117 @@
+"""Device triggers of the account, as the automation editor offers them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_get_device_automations,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.clicksend_sms.const import DOMAIN
+from custom_components.clicksend_sms.device_trigger import (
+    async_get_trigger_capabilities,
+)
+from homeassistant.components import automation
+from homeassistant.components.device_automation import DeviceAutomationType
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
+
+from .conftest import WEBHOOK_ID
+
+
+def _device_id(device_registry: dr.DeviceRegistry, entry: MockConfigEntry) -> str:
+    device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, entry.entry_id), config_entry_id=entry.entry_id
+    )
+    assert device is not None
+    return device.id
+
+
+async def test_triggers_are_offered(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Both triggers appear for the account device; reports can be filtered."""
+    device_id = _device_id(device_registry, loaded_entry)
+    triggers = [
+        trigger
+        for trigger in await async_get_device_automations(
+            hass, DeviceAutomationType.TRIGGER, device_id
+        )
+        if trigger["domain"] == DOMAIN
+    ]
+    assert sorted(trigger["type"] for trigger in triggers) == [
+        "delivery_report",
+        "sms_received",
+    ]
+    for trigger in triggers:
+        assert trigger["device_id"] == device_id
+        assert trigger["domain"] == DOMAIN
+
+    report = next(t for t in triggers if t["type"] == "delivery_report")
+    capabilities = await async_get_trigger_capabilities(hass, report)
+    assert capabilities["extra_fields"]({"status": "Undelivered"}) == {
+        "status": "Undelivered"
+    }
+    received = next(t for t in triggers if t["type"] == "sms_received")
+    assert await async_get_trigger_capabilities(hass, received) == {}
+
+
+async def test_triggers_run_automations(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    hass_client_no_auth: ClientSessionGenerator,
+    service_calls: list[ServiceCall],
+) -> None:
+    """An inbound SMS and an undelivered report each start their automation."""
+    device_id = _device_id(device_registry, loaded_entry)
+    base: dict[str, Any] = {
+        "platform": "device",
+        "domain": DOMAIN,
+        "device_id": device_id,
+    }
+    assert await async_setup_component(
+        hass,
+        automation.DOMAIN,
+        {
+            automation.DOMAIN: [
+                {
+                    "trigger": {**base, "type": "sms_received"},
+                    "action": {
+                        "service": "test.automation",
+                        "data_template": {"text": "{{ trigger.event.data.message }}"},
+                    },
+                },
+                {
+                    "trigger": {
+                        **base,
+                        "type": "delivery_report",
+                        "status": "Undelivered",
+                    },
+                    "action": {
+                        "service": "test.automation",
+                        "data_template": {
+                            "text": "{{ trigger.event.data.message_id }}"
+                        },
+                    },
+                },
+            ]
+        },
+    )
+    client = await hass_client_no_auth()
+    url = f"/api/webhook/{WEBHOOK_ID}"
+    await client.post(url, data={"from": "+61400000001", "message": "STOP"})
+    await client.post(
+        url, data={"messageid": "OK1", "status": "Delivered", "status_code": "201"}
+    )
+    await client.post(
+        url, data={"messageid": "BAD1", "status": "Undelivered", "status_code": "301"}
+    )
+    await hass.async_block_till_done()
+    assert [call.data["text"] for call in service_calls] == ["STOP", "BAD1"]
