@@ -11,7 +11,7 @@ from clicksend_simulator import ClickSendSimulator
 from homeassistant.components.notify import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 
 
@@ -55,6 +55,7 @@ async def test_removing_a_recipient_removes_its_entity(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
+    device_registry: dr.DeviceRegistry,
 ) -> None:
     """Removing a recipient removes its entity."""
     sam = next(s for s in loaded_entry.subentries.values() if s.title == "Sam")
@@ -63,6 +64,14 @@ async def test_removing_a_recipient_removes_its_entity(
     await hass.async_block_till_done()
     assert entity_registry.async_get("notify.sam") is None
     assert hass.states.get("notify.sam") is None
+    # Sam's device went with the subentry.
+    assert not [
+        device
+        for device in dr.async_entries_for_config_entry(
+            device_registry, loaded_entry.entry_id
+        )
+        if device.name == "Sam"
+    ]
     assert hass.states.get("notify.alex") is not None
 
 

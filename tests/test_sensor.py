@@ -17,6 +17,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_sensors(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
@@ -45,3 +46,15 @@ async def test_sensors(
 def test_currency_unit(symbol: str, home: str, unit: str) -> None:
     """ClickSend gives a symbol; the sensor needs an ISO code."""
     assert currency_unit(symbol, home) == unit
+
+
+async def test_account_type_is_disabled_by_default(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """The account type is a diagnostic few need: it starts disabled."""
+    entry = entity_registry.async_get("sensor.demo_account_type")
+    assert entry is not None
+    assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert hass.states.get("sensor.demo_account_type") is None

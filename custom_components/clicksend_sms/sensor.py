@@ -83,6 +83,7 @@ SENSORS: tuple[ClickSendSensorEntityDescription, ...] = (
         key="account_type",
         translation_key="account_type",
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda balance: balance.account_type,
     ),
 )
