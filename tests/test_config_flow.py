@@ -128,7 +128,7 @@ async def test_user_flow_refuses_plain_http_to_other_hosts(
         _account_input(simulator, url="http://api-mapper.clicksend.com/http/v2/"),
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"advanced": "invalid_url"}
+    assert result["errors"] == {"base": "invalid_url"}
     assert simulator.requests == []
 
 
@@ -381,6 +381,9 @@ class _FakeCloud(ModuleType):
     ) -> None:
         if not self.connected:
             raise self.CloudNotAvailable
+        if webhook_id not in self.hooks:
+            # As hass_nabucasa does.
+            raise ValueError("Hook is not enabled for the cloud.")
         del self.hooks[webhook_id]
 
 
@@ -429,3 +432,37 @@ async def test_cloud_without_subscription_is_not_used(
         }
         await hass.config_entries.async_remove(loaded_entry.entry_id)
     assert cloud.hooks == {}
+
+
+async def test_removal_without_a_cloudhook(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """An entry made before the cloud was set up has no cloudhook to delete."""
+    cloud = _FakeCloud(connected=True)
+    hass.config.components.add("cloud")
+    with patch.dict(sys.modules, {"homeassistant.components.cloud": cloud}):
+        await hass.config_entries.async_remove(loaded_entry.entry_id)
+    assert hass.config_entries.async_get_entry(loaded_entry.entry_id) is None
+
+
+async def test_unexpected_error_is_shown_as_unknown(
+    hass: HomeAssistant, simulator: ClickSendSimulator
+) -> None:
+    """A failure nobody foresaw still leaves the user a form to try again."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    with patch(
+        "custom_components.clicksend_sms.config_flow.ClickSendClient.get_balance",
+        side_effect=RuntimeError("boom"),
+    ):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], _account_input(simulator)
+        )
+    assert result["errors"] == {"base": "unknown"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _account_input(simulator, key=f" {DEMO_KEY}\n")
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    # A key pasted with white space around it is taken without it.
+    assert result["result"].data[CONF_API_KEY] == DEMO_KEY

@@ -55,8 +55,8 @@ async def test_triggers_are_offered(
 
     report = next(t for t in triggers if t["type"] == "delivery_report")
     capabilities = await async_get_trigger_capabilities(hass, report)
-    assert capabilities["extra_fields"]({"status": "Undelivered"}) == {
-        "status": "Undelivered"
+    assert capabilities["extra_fields"]({"status": "undelivered"}) == {
+        "status": "undelivered"
     }
     received = next(t for t in triggers if t["type"] == "sms_received")
     assert await async_get_trigger_capabilities(hass, received) == {}
@@ -89,10 +89,11 @@ async def test_triggers_run_automations(
                     },
                 },
                 {
+                    "mode": "queued",
                     "trigger": {
                         **base,
                         "type": "delivery_report",
-                        "status": "Undelivered",
+                        "status": "undelivered",
                     },
                     "action": {
                         "service": "test.automation",
@@ -113,5 +114,31 @@ async def test_triggers_run_automations(
     await client.post(
         url, data={"messageid": "BAD1", "status": "Undelivered", "status_code": "301"}
     )
+    # A report with only a code is sorted the way the event entity sorts it.
+    await client.post(url, data={"messageid": "BAD2", "status_code": "300"})
+    # Another account's events do not start this device's automations.
+    hass.bus.async_fire(
+        "clicksend_sms_delivery_report",
+        {"device_id": "another", "message_id": "X", "status": "Undelivered"},
+    )
     await hass.async_block_till_done()
-    assert [call.data["text"] for call in service_calls] == ["STOP", "BAD1"]
+    assert [call.data["text"] for call in service_calls] == ["STOP", "BAD1", "BAD2"]
+
+
+async def test_no_triggers_on_recipient_devices(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Events name the account's device: a recipient's device offers none."""
+    alex = next(
+        device
+        for device in dr.async_entries_for_config_entry(
+            device_registry, loaded_entry.entry_id
+        )
+        if device.name == "Alex"
+    )
+    triggers = await async_get_device_automations(
+        hass, DeviceAutomationType.TRIGGER, alex.id
+    )
+    assert [t for t in triggers if t["domain"] == DOMAIN] == []

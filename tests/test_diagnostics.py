@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
@@ -14,6 +15,7 @@ from clicksend_simulator import DEMO_KEY
 from homeassistant.core import HomeAssistant
 
 
+@pytest.mark.parametrize("options", [{"sender_id": "+61400000999", "country": "AU"}])
 async def test_diagnostics_redact_secrets_and_numbers(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
@@ -30,4 +32,8 @@ async def test_diagnostics_redact_secrets_and_numbers(
     assert DEMO_KEY not in text
     assert "+61411111111" not in text
     assert "**REDACTED**111" in text
+    # A sender ID that is a number is a phone number too; a name is kept.
+    assert "+61400000999" not in text
+    assert "**REDACTED**999" in text
+    assert "SamsHome" in text
     assert loaded_entry.data["webhook_id"] not in text

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+import json
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
@@ -23,8 +25,11 @@ from custom_components.clicksend_sms.inbox import (
     FingerprintRecord,
     storage_key,
 )
+from homeassistant.components import webhook
+from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import CoreState, Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.util.aiohttp import MockRequest
 
 from .conftest import WEBHOOK_ID
 
@@ -180,6 +185,8 @@ async def test_push_and_poll_of_the_same_items_fire_once(
     await hass.async_block_till_done()
     assert [event.data["source"] for event in received] == ["push"]
     assert [event.data["source"] for event in reports] == ["push"]
+    # The number is written as polling writes it, ready to reply to.
+    assert received[0].data["from"] == REAL
     assert reports[0].data["status_code"] == 201
 
     # ClickSend also keeps them for polling.
@@ -240,6 +247,13 @@ async def test_v3_push_fields(
     state = hass.states.get("event.demo_delivery_report")
     assert state.attributes["event_type"] == "undelivered"
 
+    # A sender with a name rather than a number keeps its name.
+    assert (
+        await _push(hass_client_no_auth, json={"from": "Acme", "body": "Your code"})
+        == 200
+    )
+    assert received[-1].data["from"] == "Acme"
+
 
 @pytest.mark.parametrize(
     ("kwargs", "status"),
@@ -254,6 +268,7 @@ async def test_v3_push_fields(
         ),
         ({"json": ["a", "list"]}, 400),
         ({"data": {"messageid": "X", "status_code": "abc"}}, 400),
+        ({"data": {"messageid": "X", "status_code": "1e999"}}, 400),
         ({"data": {"from": REAL, "message": "hi", "username": "someone-else"}}, 403),
         ({"data": {"from": REAL, "message": "x" * (64 * 1024)}}, 413),
     ],
@@ -419,11 +434,46 @@ def test_fingerprint_record_is_bounded() -> None:
     """Memory stays bounded however many items arrive."""
     record = FingerprintRecord(str(n) for n in range(MAX_FINGERPRINTS + 5))
     assert len(record) == MAX_FINGERPRINTS
-    assert "4" not in record
-    assert "5" in record
+    assert record.as_list()[0] == "5"
+    # Seeing an item again keeps it the longest.
+    assert record.seen("5")
+    assert not record.seen("4")
     record.add("new")
-    assert "5" not in record
-    assert record.as_list()[-1] == "new"
+    record.trim()
+    assert record.as_list()[-2:] == ["5", "new"]
+    assert record.as_list()[0] == "7"
+
+
+async def test_inbox_larger_than_the_record_does_not_fire_again(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """A full inbox bigger than the bound must not evict what it returns."""
+    simulator.set_mode("inbox")
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    for n in range(5):
+        simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message=f"m{n}")
+    with patch("custom_components.clicksend_sms.inbox.MAX_FINGERPRINTS", 3):
+        config_entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        await hass.async_block_till_done()
+        # A push in between keeps the whole poll too.
+        assert (
+            await _push(hass_client_no_auth, data={"from": REAL, "message": "p"}) == 200
+        )
+        for _ in range(3):
+            await _next_poll(hass, freezer)
+    assert [event.data["message"] for event in received] == [
+        "m0",
+        "m1",
+        "m2",
+        "m3",
+        "m4",
+        "p",
+    ]
 
 
 async def test_removing_the_entry_deletes_the_record(
@@ -463,16 +513,73 @@ async def test_polling_waits_for_home_assistant_to_start(
     simulator: ClickSendSimulator,
     config_entry: MockConfigEntry,
 ) -> None:
-    """At start-up, the first poll waits until automations are ready."""
+    """At start-up, nothing fires until automations are ready; nothing is lost."""
     received = async_capture_events(hass, EVENT_RECEIVED)
-    simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="early")
+    simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="polled")
     hass.set_state(CoreState.not_running)
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
+    # A push while starting waits for the start.
+    response = await webhook.async_handle_webhook(
+        hass,
+        WEBHOOK_ID,
+        MockRequest(
+            content=b"from=%2B61400000002&message=pushed",
+            mock_source="test",
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+    )
+    assert response.status == 200
     assert "reply.php" not in {request.endpoint for request in simulator.requests}
     assert received == []
 
     await hass.async_start()
     await hass.async_block_till_done()
-    assert [event.data["message"] for event in received] == ["early"]
+    assert [event.data["message"] for event in received] == ["pushed", "polled"]
+
+
+async def test_cloudhook_push_is_read(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """Home Assistant Cloud hands pushes over as a MockRequest; they fire too."""
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    body = json.dumps({"from": REAL, "body": "via the cloud"}).encode()
+    response = await webhook.async_handle_webhook(
+        hass,
+        WEBHOOK_ID,
+        MockRequest(
+            content=body,
+            mock_source="cloud",
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Content-Length": str(len(body)),
+            },
+        ),
+    )
+    assert response.status == 200
+    assert [event.data["message"] for event in received] == ["via the cloud"]
+
+    too_big = b"from=1&message=" + b"x" * (64 * 1024)
+    response = await webhook.async_handle_webhook(
+        hass,
+        WEBHOOK_ID,
+        MockRequest(content=too_big, mock_source="cloud", method="POST"),
+    )
+    assert response.status == 413
+    assert len(received) == 1
+
+
+async def test_refused_key_while_polling_asks_for_a_new_one(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A key refused by reply.php starts reauthentication at once."""
+    simulator.add_account(DEMO_USERNAME, "ROTATED-ELSEWHERE")
+    await _next_poll(hass, freezer)
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]

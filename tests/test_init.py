@@ -202,6 +202,9 @@ async def test_unload_and_remove_leave_nothing_behind(
     assert loaded_entry.state is ConfigEntryState.NOT_LOADED
     assert not hass.services.has_service("notify", "clicksend_sms_demo")
     assert hass.states.get(BALANCE).state == STATE_UNAVAILABLE
+    assert not issue_registry.async_get_issue(
+        DOMAIN, f"low_credit_{loaded_entry.entry_id}"
+    )
 
     await hass.config_entries.async_remove(loaded_entry.entry_id)
     await hass.async_block_till_done()

@@ -142,3 +142,36 @@ async def test_legacy_platform_is_not_set_up_from_yaml(hass: HomeAssistant) -> N
     )
     await hass.async_block_till_done()
     assert not hass.services.has_service(NOTIFY_DOMAIN, "clicksend_sms")
+
+
+async def test_recipient_entity_uses_the_recipient_sender_id(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Sam sees the sender ID saved for Sam, by entity or by number."""
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        "send_message",
+        {"entity_id": "notify.sam", "message": "From the entity"},
+        blocking=True,
+    )
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        "clicksend_sms_demo",
+        {"message": "By number", "target": ["+61 422 222 222"]},
+        blocking=True,
+    )
+    assert [(m.to, m.sender_id) for m in simulator.sent] == [
+        ("+61422222222", "SamsHome"),
+        ("+61422222222", "SamsHome"),
+    ]
+
+
+async def test_legacy_service_refuses_once_the_account_is_unloaded(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """A service object that outlived its entry says so instead of failing."""
+    service = hass.data["notify_services"]["clicksend_sms"][-1]
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await service.async_send_message("x", target=["Alex"])
+    assert err.value.translation_key == "config_entry_not_loaded"

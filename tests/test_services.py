@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
@@ -214,7 +215,17 @@ async def test_account_must_be_chosen_when_several(
             hass, to=[REAL_NUMBER], message="x", config_entry_id=second.entry_id
         )
     assert err.value.translation_key == "config_entry_not_loaded"
+    # An account that is not loaded still counts: no silent choice of the other.
+    with pytest.raises(ServiceValidationError) as err:
+        await _send(hass, to=[REAL_NUMBER], message="x")
+    assert err.value.translation_key == "config_entry_required"
+
+    await hass.config_entries.async_remove(second.entry_id)
     await hass.config_entries.async_unload(loaded_entry.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await _send(hass, to=[REAL_NUMBER], message="x")
+    assert err.value.translation_key == "config_entry_not_loaded"
+    await hass.config_entries.async_remove(loaded_entry.entry_id)
     with pytest.raises(ServiceValidationError) as err:
         await _send(hass, to=[REAL_NUMBER], message="x")
     assert err.value.translation_key == "no_loaded_entry"
@@ -246,3 +257,37 @@ async def test_get_history(
             DOMAIN, "get_history", {}, blocking=True, return_response=True
         )
     assert err.value.translation_key == "cannot_connect"
+
+
+async def test_a_failed_sender_group_does_not_hide_the_others(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Sam's own sender ID needs a request of its own; when it fails, Alex's went."""
+    # Sam's request goes first and meets the fault; Alex's goes through.
+    simulator.add_fault(
+        "code", endpoint="send.php", code="2101", error_text="Internal error"
+    )
+    response = await _send(hass, to=["Sam", "Alex"], message="Both")
+    assert [(m["to"], m["status"], m["result_code"]) for m in response["messages"]] == [
+        ("+61422222222", "failed", "2101"),
+        ("+61411111111", "queued", "0000"),
+    ]
+    simulator.add_fault(
+        "code", endpoint="send.php", code="2101", error_text="Internal error"
+    )
+    with pytest.raises(HomeAssistantError) as err:
+        await _send(hass, response=False, to=["Sam", "Alex"], message="Again")
+    assert err.value.translation_key == "recipients_rejected"
+    assert "+61422222222" in str(err.value)
+
+
+async def test_naive_schedule_is_read_in_home_assistant_time_zone(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """The UI's date and time is local time."""
+    await hass.config.async_set_time_zone("Australia/Sydney")
+    await _send(
+        hass, to=[REAL_NUMBER], message="New year", schedule="2030-01-01 10:00:00"
+    )
+    sydney = datetime(2030, 1, 1, 10, tzinfo=ZoneInfo("Australia/Sydney"))
+    assert simulator.requests[-1].params["schedule"] == str(int(sydney.timestamp()))

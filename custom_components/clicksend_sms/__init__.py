@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from homeassistant.const import CONF_NAME, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
@@ -18,8 +18,8 @@ from .const import CONF_API_KEY, CONF_URL, CONF_USERNAME, CONF_WEBHOOK_ID, DOMAI
 from .coordinator import AccountCoordinator, ClickSendConfigEntry, ClickSendRuntimeData
 from .entity import account_device_info
 from .inbox import InboxCoordinator, async_remove_fired_record
+from .issues import async_delete_low_credit_issue
 from .notify import CONF_ENTRY
-from .repairs import async_delete_low_credit_issue
 from .services import async_setup_services
 from .webhook import async_register_webhook, async_remove_cloudhook
 
@@ -61,18 +61,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) ->
     if inbox.update_interval is not None:
         # Keep polling whether or not an entity listens.
         entry.async_on_unload(inbox.async_add_listener(lambda: None))
-        if hass.is_running:
-            await inbox.async_refresh()
-        else:
+    if hass.state is CoreState.running:
+        await inbox.async_start()
+    else:
 
-            async def _async_first_poll(_: HomeAssistant) -> None:
-                await inbox.async_refresh()
+        async def _async_start(_: HomeAssistant) -> None:
+            await inbox.async_start()
 
-            # Poll once Home Assistant runs, so that automations hear the
-            # first items.
-            entry.async_on_unload(async_at_started(hass, _async_first_poll))
+        # Fire and poll once Home Assistant has started: automations are not
+        # listening before.
+        entry.async_on_unload(async_at_started(hass, _async_start))
     # The legacy notify service, for alert: and notify groups.
-    hass.async_create_task(
+    entry.async_create_task(
+        hass,
         discovery.async_load_platform(
             hass,
             Platform.NOTIFY,
@@ -80,7 +81,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) ->
             {CONF_NAME: f"{DOMAIN}_{entry.data[CONF_USERNAME]}", CONF_ENTRY: entry},
             {},
         ),
-        eager_start=True,
+        "clicksend_sms legacy notify",
     )
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     return True
@@ -94,7 +95,8 @@ async def _async_update_listener(
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) -> bool:
-    """Unload the platforms; the webhook and legacy service go with the entry."""
+    """Unload the platforms; the webhook, legacy service and repair go too."""
+    async_delete_low_credit_issue(hass, entry.entry_id)
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 

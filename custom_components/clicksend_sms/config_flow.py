@@ -22,6 +22,7 @@ from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    CountrySelector,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
@@ -111,7 +112,7 @@ async def _async_validate_account(
         )
         await client.get_balance()
     except ClickSendInputError:
-        return {SECTION_ADVANCED: "invalid_url"}, {}
+        return {"base": "invalid_url"}, {}
     except ClickSendAuthError:
         return {"base": "invalid_auth"}, {}
     except AccountNotActiveError:
@@ -121,6 +122,9 @@ async def _async_validate_account(
     except ClickSendError:
         _LOGGER.debug("Could not reach ClickSend", exc_info=True)
         return {"base": "cannot_connect"}, {}
+    except Exception:
+        _LOGGER.exception("Unexpected error while checking the ClickSend account")
+        return {"base": "unknown"}, {"error_text": "an unexpected error"}
     return {}, {}
 
 
@@ -164,8 +168,9 @@ class ClickSendConfigFlow(ConfigFlow, domain=DOMAIN):
             await self.async_set_unique_id(username.casefold())
             self._abort_if_unique_id_configured()
             url = _url_of(user_input)
+            api_key = user_input[CONF_API_KEY].strip()
             errors, placeholders = await _async_validate_account(
-                self.hass, username, user_input[CONF_API_KEY], url
+                self.hass, username, api_key, url
             )
             if not errors:
                 # 256 random bits: the webhook URL is the push's only secret.
@@ -174,7 +179,7 @@ class ClickSendConfigFlow(ConfigFlow, domain=DOMAIN):
                     title=username,
                     data={
                         CONF_USERNAME: username,
-                        CONF_API_KEY: user_input[CONF_API_KEY],
+                        CONF_API_KEY: api_key,
                         CONF_URL: url,
                         CONF_WEBHOOK_ID: webhook_id,
                     },
@@ -205,16 +210,14 @@ class ClickSendConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         placeholders: dict[str, str] = {CONF_USERNAME: entry.data[CONF_USERNAME]}
         if user_input is not None:
+            api_key = user_input[CONF_API_KEY].strip()
             errors, extra = await _async_validate_account(
-                self.hass,
-                entry.data[CONF_USERNAME],
-                user_input[CONF_API_KEY],
-                entry.data[CONF_URL],
+                self.hass, entry.data[CONF_USERNAME], api_key, entry.data[CONF_URL]
             )
             placeholders |= extra
             if not errors:
                 return self.async_update_reload_and_abort(
-                    entry, data_updates={CONF_API_KEY: user_input[CONF_API_KEY]}
+                    entry, data_updates={CONF_API_KEY: api_key}
                 )
         return self.async_show_form(
             step_id="reauth_confirm",
@@ -235,21 +238,16 @@ class ClickSendConfigFlow(ConfigFlow, domain=DOMAIN):
             await self.async_set_unique_id(username.casefold())
             self._abort_if_unique_id_mismatch(reason="wrong_account")
             url = _url_of(user_input)
+            api_key = user_input[CONF_API_KEY].strip()
             errors, placeholders = await _async_validate_account(
-                self.hass, username, user_input[CONF_API_KEY], url
+                self.hass, username, api_key, url
             )
             if not errors:
                 return self.async_update_reload_and_abort(
-                    entry,
-                    data_updates={
-                        CONF_API_KEY: user_input[CONF_API_KEY],
-                        CONF_URL: url,
-                    },
+                    entry, data_updates={CONF_API_KEY: api_key, CONF_URL: url}
                 )
-        suggested = user_input or {
-            CONF_USERNAME: entry.data[CONF_USERNAME],
-            CONF_API_KEY: entry.data[CONF_API_KEY],
-        }
+        # The stored key is not sent back to the browser.
+        suggested = {CONF_USERNAME: entry.data[CONF_USERNAME]}
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
@@ -290,7 +288,7 @@ class ClickSendOptionsFlow(OptionsFlow):
         schema = probatio.Schema(
             {
                 probatio.Optional(CONF_SENDER_ID): TextSelector(),
-                probatio.Optional(CONF_COUNTRY): TextSelector(),
+                probatio.Optional(CONF_COUNTRY): CountrySelector(),
                 probatio.Required(
                     CONF_POLL_INTERVAL, default=DEFAULT_POLL_INTERVAL
                 ): NumberSelector(

@@ -24,7 +24,7 @@ from .const import (
     DEFAULT_LOW_BALANCE_THRESHOLD,
     DOMAIN,
 )
-from .repairs import async_update_low_credit_issue
+from .issues import async_update_low_credit_issue
 
 if TYPE_CHECKING:
     from .inbox import InboxCoordinator
@@ -63,9 +63,10 @@ class AccountCoordinator(DataUpdateCoordinator[Balance]):
             update_interval=BALANCE_UPDATE_INTERVAL,
         )
         self.client = client
-        # The balance seen when a send failed for lack of credit: the repair
+        # The balance after a send failed for lack of credit: the repair
         # stays until the balance rises above it, even above the threshold.
         self._exhausted_at: float | None = None
+        self._exhausted_pending = False
 
     @property
     def low_balance_threshold(self) -> float:
@@ -95,15 +96,25 @@ class AccountCoordinator(DataUpdateCoordinator[Balance]):
                 translation_key="update_failed",
                 translation_placeholders={"error": str(err)},
             ) from err
-        if self._exhausted_at is not None and balance.balance > self._exhausted_at:
+        if self._exhausted_pending:
+            self._exhausted_pending = False
+            self._exhausted_at = balance.balance
+        elif self._exhausted_at is not None and balance.balance > self._exhausted_at:
             self._exhausted_at = None
         self._update_issue(balance.balance)
         return balance
 
     def credit_exhausted(self) -> None:
-        """Raise the repair after ClickSend refused a send for lack of credit."""
-        self._exhausted_at = self.data.balance if self.data else 0.0
+        """Raise the repair after ClickSend refused a send for lack of credit.
+
+        The balance is fetched again: the one known may predate the send.
+        """
+        self._exhausted_pending = True
+        self._exhausted_at = self.data.balance
         self._update_issue(self._exhausted_at)
+        self.config_entry.async_create_background_task(
+            self.hass, self.async_request_refresh(), "clicksend_sms balance"
+        )
 
     def _update_issue(self, balance: float) -> None:
         low = balance <= self.low_balance_threshold or self._exhausted_at is not None

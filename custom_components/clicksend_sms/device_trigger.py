@@ -7,26 +7,22 @@ from typing import Any
 import probatio
 
 from homeassistant.components.device_automation import DEVICE_TRIGGER_BASE_SCHEMA
-from homeassistant.components.homeassistant.triggers import event as event_trigger
-from homeassistant.const import (
-    CONF_DEVICE_ID,
-    CONF_DOMAIN,
-    CONF_EVENT_DATA,
-    CONF_PLATFORM,
-    CONF_TYPE,
-)
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant
+from homeassistant.const import CONF_DEVICE_ID, CONF_DOMAIN, CONF_PLATFORM, CONF_TYPE
+from homeassistant.core import CALLBACK_TYPE, Event, HassJob, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
+from .event import DELIVERY_REPORT, delivery_event_type
 from .inbox import EVENT_DELIVERY_REPORT, EVENT_RECEIVED
 
 TRIGGER_RECEIVED = "sms_received"
 TRIGGER_DELIVERY_REPORT = "delivery_report"
 CONF_STATUS = "status"
-# ClickSend's status texts.
-STATUSES = ["Delivered", "Undelivered"]
+# As the delivery report entity sorts reports: Delivered/201,
+# Undelivered/300/301, or anything else.
+STATUSES: list[str] = list(DELIVERY_REPORT.event_types or [])
 
 TRIGGER_EVENTS = {
     TRIGGER_RECEIVED: EVENT_RECEIVED,
@@ -41,10 +37,20 @@ TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
 )
 
 
+def _is_account_device(hass: HomeAssistant, device_id: str) -> bool:
+    """Events name the account's device, not a recipient's."""
+    device = dr.async_get(hass).async_get(device_id)
+    return device is not None and any(
+        (DOMAIN, entry_id) in device.identifiers for entry_id in device.config_entries
+    )
+
+
 async def async_get_triggers(
     hass: HomeAssistant, device_id: str
 ) -> list[dict[str, Any]]:
-    """Both triggers, on every account device."""
+    """Offer both triggers on each account device."""
+    if not _is_account_device(hass, device_id):
+        return []
     return [
         {
             CONF_PLATFORM: "device",
@@ -59,7 +65,7 @@ async def async_get_triggers(
 async def async_get_trigger_capabilities(
     hass: HomeAssistant, config: ConfigType
 ) -> dict[str, probatio.Schema]:
-    """Let a delivery report trigger be narrowed to one status."""
+    """Let a delivery report trigger be narrowed to one kind of report."""
     if config[CONF_TYPE] != TRIGGER_DELIVERY_REPORT:
         return {}
     return {
@@ -75,17 +81,39 @@ async def async_attach_trigger(
     action: TriggerActionType,
     trigger_info: TriggerInfo,
 ) -> CALLBACK_TYPE:
-    """Listen for the bus event of this device."""
-    event_data: dict[str, Any] = {CONF_DEVICE_ID: config[CONF_DEVICE_ID]}
-    if status := config.get(CONF_STATUS):
-        event_data[CONF_STATUS] = status
-    event_config = event_trigger.TRIGGER_SCHEMA(
-        {
-            CONF_PLATFORM: "event",
-            event_trigger.CONF_EVENT_TYPE: TRIGGER_EVENTS[config[CONF_TYPE]],
-            CONF_EVENT_DATA: event_data,
-        }
-    )
-    return await event_trigger.async_attach_trigger(
-        hass, event_config, action, trigger_info, platform_type="device"
+    """Listen for the bus events of this device."""
+    device_id: str = config[CONF_DEVICE_ID]
+    trigger_type: str = config[CONF_TYPE]
+    status: str | None = config.get(CONF_STATUS)
+    job = HassJob(action, f"clicksend_sms device trigger {trigger_info}")
+    trigger_data = trigger_info["trigger_data"]
+
+    @callback
+    def _matches(event_data: dict[str, Any]) -> bool:
+        if event_data.get(CONF_DEVICE_ID) != device_id:
+            return False
+        return status is None or status == delivery_event_type(
+            str(event_data.get("status", "")), int(event_data.get("status_code", 0))
+        )
+
+    @callback
+    def _handle(event: Event[dict[str, Any]]) -> None:
+        hass.async_run_hass_job(
+            job,
+            {
+                "trigger": {
+                    **trigger_data,
+                    CONF_PLATFORM: "device",
+                    CONF_DOMAIN: DOMAIN,
+                    CONF_DEVICE_ID: device_id,
+                    CONF_TYPE: trigger_type,
+                    "event": event,
+                    "description": f"{trigger_type} on {device_id}",
+                }
+            },
+            event.context,
+        )
+
+    return hass.bus.async_listen(
+        TRIGGER_EVENTS[trigger_type], _handle, event_filter=_matches
     )

@@ -16,12 +16,19 @@ from .const import (
 )
 from .coordinator import ClickSendConfigEntry
 
-TO_REDACT = {CONF_API_KEY, CONF_USERNAME, CONF_WEBHOOK_ID, "title", "unique_id"}
+TO_REDACT = {CONF_API_KEY, CONF_USERNAME, CONF_WEBHOOK_ID}
 
 
 def mask_number(number: str) -> str:
     """Keep only the last three digits of a phone number."""
     return f"**REDACTED**{number[-3:]}"
+
+
+def mask_sender_id(sender_id: str | None) -> str | None:
+    """Mask a sender ID that is a phone number; keep a name."""
+    if sender_id and sender_id.lstrip("+").isdigit():
+        return mask_number(sender_id)
+    return sender_id
 
 
 async def async_get_config_entry_diagnostics(
@@ -34,13 +41,16 @@ async def async_get_config_entry_diagnostics(
     return {
         "entry": {
             "data": async_redact_data(dict(entry.data), TO_REDACT),
-            "options": dict(entry.options),
+            "options": {
+                key: mask_sender_id(value) if key == CONF_SENDER_ID else value
+                for key, value in entry.options.items()
+            },
         },
         "recipients": [
             {
                 "subentry_type": subentry.subentry_type,
                 "phone_number": mask_number(str(subentry.data[CONF_PHONE_NUMBER])),
-                "sender_id": subentry.data.get(CONF_SENDER_ID),
+                "sender_id": mask_sender_id(subentry.data.get(CONF_SENDER_ID)),
             }
             for subentry in entry.subentries.values()
         ],

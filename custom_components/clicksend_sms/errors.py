@@ -95,7 +95,6 @@ def input_error(err: ClickSendInputError) -> ServiceValidationError:
             key = "invalid_input"
             placeholders = {"error": str(err)}
     return ServiceValidationError(
-        str(err),
         translation_domain=DOMAIN,
         translation_key=key,
         translation_placeholders=placeholders,
@@ -112,7 +111,6 @@ def api_error(err: ClickSendError) -> HomeAssistantError:
     if isinstance(err, ClickSendResponseError):
         placeholders = {"error": str(err)}
     return HomeAssistantError(
-        str(err),
         translation_domain=DOMAIN,
         translation_key=api_error_key(err),
         translation_placeholders=placeholders,

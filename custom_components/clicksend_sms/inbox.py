@@ -14,15 +14,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 import hashlib
 import logging
+import re
 from typing import Any, Final, Literal, override
 
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .api import ClickSendError, DeliveryReceipt, InboundReply
+from .api import ClickSendAuthError, ClickSendError, DeliveryReceipt, InboundReply
 from .const import (
     CONF_POLL_DELIVERY_REPORTS,
     CONF_POLL_INTERVAL,
@@ -44,6 +46,8 @@ MAX_FINGERPRINTS: Final = 10_000
 SAVE_DELAY: Final = 1.0
 
 type Source = Literal["poll", "push"]
+
+_NUMBER = re.compile(r"\+?[0-9]+")
 
 
 def signal_received(entry_id: str) -> str:
@@ -69,8 +73,17 @@ async def async_remove_fired_record(hass: HomeAssistant, entry_id: str) -> None:
 
 
 def _digest(*parts: str) -> str:
-    joined = "\x1f".join(part.strip() for part in parts)
+    # A form push may keep the CRLF line endings that XML parsing turns to LF.
+    joined = "\x1f".join(part.replace("\r\n", "\n").strip() for part in parts)
     return hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
+
+
+def international(number: str) -> str:
+    """Write a number as "+digits", however it came; leave names alone."""
+    text = number.strip()
+    if _NUMBER.fullmatch(text):
+        return "+" + text.removeprefix("+")
+    return text
 
 
 def _digits(number: str) -> str:
@@ -94,33 +107,46 @@ def receipt_fingerprint(receipt: DeliveryReceipt) -> str:
 
 
 class FingerprintRecord:
-    """The last MAX_FINGERPRINTS fingerprints of one kind, oldest first."""
+    """Fingerprints of fired items of one kind, least recently seen first."""
 
     def __init__(self, fingerprints: Iterable[str] = ()) -> None:
         """Start from what was stored."""
         self._seen: OrderedDict[str, None] = OrderedDict.fromkeys(fingerprints)
-        self._trim()
-
-    def __contains__(self, fingerprint: object) -> bool:
-        """Whether the item was fired already."""
-        return fingerprint in self._seen
+        self._keep = MAX_FINGERPRINTS
+        self.trim()
 
     def __len__(self) -> int:
         """How many are remembered."""
         return len(self._seen)
 
+    def seen(self, fingerprint: str) -> bool:
+        """Whether the item was fired already; it is then kept the longest."""
+        if fingerprint in self._seen:
+            self._seen.move_to_end(fingerprint)
+            return True
+        return False
+
     def add(self, fingerprint: str) -> None:
-        """Remember a fired item, forgetting the oldest beyond the bound."""
+        """Remember a fired item."""
         self._seen[fingerprint] = None
-        self._trim()
+
+    def keep_whole_poll(self, size: int) -> None:
+        """Keep the latest poll's items on top of the bound.
+
+        An inbox returned in full on every poll, larger than the bound, must
+        not evict the very items it returns (they would all fire again), nor
+        may the pushes between two polls.
+        """
+        self._keep = MAX_FINGERPRINTS + size
+
+    def trim(self) -> None:
+        """Forget the least recently seen beyond the bound."""
+        while len(self._seen) > self._keep:
+            self._seen.popitem(last=False)
 
     def as_list(self) -> list[str]:
-        """Oldest first, for storage."""
+        """Least recently seen first, for storage."""
         return list(self._seen)
-
-    def _trim(self) -> None:
-        while len(self._seen) > MAX_FINGERPRINTS:
-            self._seen.popitem(last=False)
 
 
 @dataclass
@@ -162,12 +188,25 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         self._replies = FingerprintRecord()
         self._receipts = FingerprintRecord()
         self._device_id: str | None = None
+        # Until Home Assistant has started, automations are not listening:
+        # pushed items wait here.
+        self._started = False
+        self._waiting: list[tuple[list[InboundReply], list[DeliveryReceipt]]] = []
 
     async def async_load(self) -> None:
         """Read what was fired before the last restart."""
         stored = await self._store.async_load() or {}
         self._replies = FingerprintRecord(stored.get("replies", []))
         self._receipts = FingerprintRecord(stored.get("receipts", []))
+
+    async def async_start(self) -> None:
+        """Fire what was pushed while starting, then poll for the first time."""
+        self._started = True
+        waiting, self._waiting = self._waiting, []
+        for replies, receipts in waiting:
+            self.async_process(replies, receipts, "push")
+        if self.update_interval is not None:
+            await self.async_refresh()
 
     async def async_flush(self) -> None:
         """Write what was fired now, before an unload or a restart."""
@@ -192,9 +231,12 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         """Poll each endpoint; one failing does not hold back the other's items."""
         client = self.config_entry.runtime_data.client
         failures: list[str] = []
+        refused: ClickSendAuthError | None = None
         if self.poll_replies:
             try:
                 replies = await client.get_replies()
+            except ClickSendAuthError as err:
+                refused = err
             except ClickSendError as err:
                 failures.append(f"reply.php: {err}")
             else:
@@ -202,10 +244,16 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         if self.poll_receipts:
             try:
                 receipts = await client.get_delivery_receipts()
+            except ClickSendAuthError as err:
+                refused = err
             except ClickSendError as err:
                 failures.append(f"delivery.php: {err}")
             else:
                 self.async_process((), receipts, "poll")
+        if refused is not None:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_auth"
+            ) from refused
         if failures:
             raise UpdateFailed(
                 translation_domain=DOMAIN,
@@ -222,23 +270,33 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         source: Source,
     ) -> int:
         """Fire each item not seen before, in order; return how many fired."""
+        replies = list(replies)
+        receipts = list(receipts)
+        if not self._started:
+            self._waiting.append((replies, receipts))
+            return 0
+        if source == "poll":
+            if replies:
+                self._replies.keep_whole_poll(len(replies))
+            if receipts:
+                self._receipts.keep_whole_poll(len(receipts))
         fired = 0
         for reply in replies:
-            fingerprint = reply_fingerprint(reply)
-            if fingerprint in self._replies:
+            if self._replies.seen(fingerprint := reply_fingerprint(reply)):
                 self.data.duplicates_skipped += 1
                 continue
             self._replies.add(fingerprint)
             self._fire_reply(reply, source)
             fired += 1
+        self._replies.trim()
         for receipt in receipts:
-            fingerprint = receipt_fingerprint(receipt)
-            if fingerprint in self._receipts:
+            if self._receipts.seen(fingerprint := receipt_fingerprint(receipt)):
                 self.data.duplicates_skipped += 1
                 continue
             self._receipts.add(fingerprint)
             self._fire_receipt(receipt, source)
             fired += 1
+        self._receipts.trim()
         if fired:
             self._store.async_delay_save(self._data_to_save, SAVE_DELAY)
         return fired
@@ -251,7 +309,7 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
 
     def _fire_reply(self, reply: InboundReply, source: Source) -> None:
         attributes: dict[str, Any] = {
-            "from": reply.from_number,
+            "from": international(reply.from_number),
             "message": reply.message,
             "original_message": reply.original_message,
             "original_message_id": reply.original_message_id,

@@ -15,6 +15,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from .api import (
+    ClickSendApiError,
     ClickSendError,
     ClickSendInputError,
     InsufficientCreditError,
@@ -26,14 +27,7 @@ from .api import (
     validate_schedule,
     validate_sender_id,
 )
-from .const import (
-    CONF_COUNTRY,
-    CONF_NAME,
-    CONF_PHONE_NUMBER,
-    CONF_SENDER_ID,
-    DOMAIN,
-    SUBENTRY_TYPE_RECIPIENT,
-)
+from .const import CONF_COUNTRY, CONF_NAME, CONF_PHONE_NUMBER, CONF_SENDER_ID, DOMAIN
 from .coordinator import ClickSendConfigEntry
 from .errors import api_error, input_error
 
@@ -63,18 +57,21 @@ def _resolve_recipients(
     entry: ClickSendConfigEntry, to: list[str], country: str | None
 ) -> list[_Recipient]:
     """Turn names of saved recipients and raw numbers into international numbers."""
-    saved = {
-        str(subentry.data[CONF_NAME]).casefold(): subentry
+    saved = [
+        _Recipient(subentry.data[CONF_PHONE_NUMBER], subentry.data.get(CONF_SENDER_ID))
         for subentry in entry.subentries.values()
-        if subentry.subentry_type == SUBENTRY_TYPE_RECIPIENT
+    ]
+    by_name = {
+        str(subentry.data[CONF_NAME]).casefold(): recipient
+        for subentry, recipient in zip(entry.subentries.values(), saved, strict=True)
     }
+    # A saved recipient's number, however it is given, brings its sender ID.
+    by_number = {recipient.number: recipient for recipient in saved}
     resolved: dict[str, _Recipient] = {}
     for item in to:
         text = str(item).strip()
-        if (subentry := saved.get(text.casefold())) is not None:
-            recipient = _Recipient(
-                subentry.data[CONF_PHONE_NUMBER], subentry.data.get(CONF_SENDER_ID)
-            )
+        if (recipient_by_name := by_name.get(text.casefold())) is not None:
+            recipient = recipient_by_name
         elif any(char.isalpha() for char in text):
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
@@ -82,7 +79,8 @@ def _resolve_recipients(
                 translation_placeholders={"name": text},
             )
         else:
-            recipient = _Recipient(normalize_number(text, country), None)
+            number = normalize_number(text, country)
+            recipient = by_number.get(number) or _Recipient(number, None)
         resolved.setdefault(recipient.number, recipient)
     if not resolved:
         raise ServiceValidationError(
@@ -96,6 +94,12 @@ def _aware(when: datetime) -> datetime:
     if when.tzinfo is None:
         return when.replace(tzinfo=dt_util.get_default_time_zone())
     return when
+
+
+def _failed(number: str, err: ClickSendError) -> RecipientResult:
+    code = err.code if isinstance(err, ClickSendApiError) else ""
+    text = err.error_text if isinstance(err, ClickSendApiError) else str(err)
+    return RecipientResult(number, None, code, text, 0.0, "")
 
 
 def _describe(result: RecipientResult) -> str:
@@ -147,8 +151,11 @@ async def async_send_sms(
         raise input_error(err) from err
 
     results: dict[str, RecipientResult] = {}
-    try:
-        for sender, numbers in groups.items():
+    errors: list[ClickSendError] = []
+    # One request per sender ID: a group that fails becomes failed results,
+    # so that the groups that went out are still reported.
+    for sender, numbers in groups.items():
+        try:
             sent = await runtime.client.send_sms(
                 numbers,
                 message,
@@ -156,13 +163,16 @@ async def async_send_sms(
                 schedule=schedule,
                 custom_string=custom_string,
             )
+        except ClickSendError as err:
+            errors.append(err)
+            results.update((number, _failed(number, err)) for number in numbers)
+        else:
             # The client answers one result per number, in the order given.
             results.update(zip(numbers, sent.recipients, strict=True))
-    except InsufficientCreditError as err:
+    if any(isinstance(err, InsufficientCreditError) for err in errors):
         runtime.account.credit_exhausted()
-        raise api_error(err) from err
-    except ClickSendError as err:
-        raise api_error(err) from err
+    if len(errors) == len(groups):
+        raise api_error(errors[0]) from errors[0]
 
     ordered = [results[recipient.number] for recipient in recipients]
     accepted = [result for result in ordered if result.accepted]

@@ -60,24 +60,26 @@ def async_get_entry(hass: HomeAssistant, entry_id: str | None) -> ClickSendConfi
 
     The entry may be left out when exactly one account is set up.
     """
+    entry: ClickSendConfigEntry | None
     if entry_id is None:
-        loaded: list[ClickSendConfigEntry] = [
-            entry
-            for entry in hass.config_entries.async_entries(DOMAIN)
-            if entry.state is ConfigEntryState.LOADED
-        ]
-        if len(loaded) == 1:
-            return loaded[0]
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="config_entry_required" if loaded else "no_loaded_entry",
-        )
-    entry: ClickSendConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
+        # Every account that is not disabled counts: one that failed to load
+        # must not be passed over for the other in silence.
+        entries = hass.config_entries.async_entries(DOMAIN, include_disabled=False)
+        if len(entries) != 1:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="config_entry_required"
+                if entries
+                else "no_loaded_entry",
+            )
+        entry = entries[0]
+    else:
+        entry = hass.config_entries.async_get_entry(entry_id)
     if entry is None or entry.domain != DOMAIN:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="config_entry_not_found",
-            translation_placeholders={"entry_id": entry_id},
+            translation_placeholders={"entry_id": str(entry_id)},
         )
     if entry.state is not ConfigEntryState.LOADED:
         raise ServiceValidationError(

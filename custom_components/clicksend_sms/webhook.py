@@ -16,7 +16,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant
@@ -73,19 +73,24 @@ def parse_push(payload: Mapping[str, Any]) -> InboundReply | DeliveryReceipt | N
             username=reply["username"],
         )
     receipt = {key: _field(payload, names) for key, names in _RECEIPT_FIELDS.items()}
-    if receipt["message_id"] and (receipt["status"] or receipt["status_code"]):
-        try:
-            status_code = int(float(receipt["status_code"] or 0))
-        except ValueError:
-            return None
+    status_code = _status_code(receipt["status_code"])
+    if receipt["message_id"] and (receipt["status"] or status_code is not None):
         return DeliveryReceipt(
             message_id=receipt["message_id"],
             status=receipt["status"],
-            status_code=status_code,
+            status_code=status_code or 0,
             custom_string=receipt["custom_string"],
             username=receipt["username"],
         )
     return None
+
+
+def _status_code(text: str) -> int | None:
+    """Read "201", 201 or "201.0"; None for anything else."""
+    try:
+        return int(float(text))
+    except ValueError, OverflowError:
+        return None
 
 
 def _decode(body: bytes | bytearray, content_type: str) -> Mapping[str, Any] | None:
@@ -102,16 +107,22 @@ def _decode(body: bytes | bytearray, content_type: str) -> Mapping[str, Any] | N
 async def _async_handle_push(
     entry: ClickSendConfigEntry, request: web.Request
 ) -> web.Response:
-    """Fire what ClickSend pushed; refuse what is not for this account."""
-    if (request.content_length or 0) > MAX_BODY_BYTES:
+    """Fire what ClickSend pushed; refuse what is not for this account.
+
+    Cloudhooks hand over a MockRequest: only its headers and one content
+    stream are to be relied on.
+    """
+    length = request.headers.get(hdrs.CONTENT_LENGTH, "")
+    if length.isdigit() and int(length) > MAX_BODY_BYTES:
         return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    stream = request.content
     body = bytearray()
     # read() returns what has arrived: read on to the end, or past the cap.
-    while chunk := await request.content.read(MAX_BODY_BYTES + 1 - len(body)):
+    while chunk := await stream.read(MAX_BODY_BYTES + 1 - len(body)):
         body += chunk
         if len(body) > MAX_BODY_BYTES:
             return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-    payload = _decode(body, request.content_type)
+    payload = _decode(body, request.headers.get(hdrs.CONTENT_TYPE, ""))
     item = parse_push(payload) if payload is not None else None
     if item is None:
         _LOGGER.debug("Ignored a push that is neither a reply nor a receipt")
@@ -161,7 +172,8 @@ async def async_webhook_url(hass: HomeAssistant, webhook_id: str) -> str:
             except cloud.CloudNotAvailable:
                 _LOGGER.debug("No cloudhook while the cloud is not connected")
     try:
-        return webhook.async_generate_url(hass, webhook_id)
+        # ClickSend calls from the internet: a LAN address would not do.
+        return webhook.async_generate_url(hass, webhook_id, allow_internal=False)
     except NoURLAvailableError:
         # No URL is configured: the path, to append to the external URL.
         return webhook.async_generate_path(webhook_id)
@@ -178,3 +190,6 @@ async def async_remove_cloudhook(hass: HomeAssistant, webhook_id: str) -> None:
             await cloud.async_delete_cloudhook(hass, webhook_id)
         except cloud.CloudNotAvailable:
             _LOGGER.debug("The cloudhook could not be deleted now")
+        except ValueError:
+            # The cloud raises this when no cloudhook was made for the webhook.
+            _LOGGER.debug("There was no cloudhook to delete")
