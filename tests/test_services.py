@@ -14,6 +14,7 @@ from custom_components.clicksend_sms.const import DOMAIN
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.setup import async_setup_component
 
 REAL_NUMBER = "+61400000001"
 OTHER_REAL_NUMBER = "+61400000002"
@@ -291,3 +292,33 @@ async def test_naive_schedule_is_read_in_home_assistant_time_zone(
     )
     sydney = datetime(2030, 1, 1, 10, tzinfo=ZoneInfo("Australia/Sydney"))
     assert simulator.requests[-1].params["schedule"] == str(int(sydney.timestamp()))
+
+
+async def test_templated_numbers_keep_their_plus(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """A template rendering "+61400000001" gives a number; it is still that phone."""
+    assert await async_setup_component(
+        hass,
+        "script",
+        {
+            "script": {
+                "reply": {
+                    "sequence": [
+                        {
+                            "action": "clicksend_sms.send_sms",
+                            "data": {
+                                "to": ["{{ sender }}"],
+                                "message": "Got it",
+                            },
+                        }
+                    ]
+                }
+            }
+        },
+    )
+    await hass.services.async_call(
+        "script", "reply", {"sender": REAL_NUMBER}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert [(m.to, m.message) for m in simulator.sent] == [(REAL_NUMBER, "Got it")]

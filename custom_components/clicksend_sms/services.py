@@ -35,10 +35,22 @@ ATTR_COUNTRY = CONF_COUNTRY
 ATTR_CUSTOM_STRING = "custom_string"
 ATTR_FROM_EMAIL = "from_email"
 
+
+def recipient(value: Any) -> str:
+    """Read one entry of "to".
+
+    Home Assistant's templates turn a rendered "+61400000001" into the number
+    61400000001: an integer is an international number that lost its "+".
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"+{value}"
+    return cv.string(value)
+
+
 SEND_SMS_SCHEMA = probatio.Schema(
     {
         probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
-        probatio.Required(ATTR_TO): probatio.All(cv.ensure_list, [cv.string]),
+        probatio.Required(ATTR_TO): probatio.All(cv.ensure_list, [recipient]),
         probatio.Required(ATTR_MESSAGE): cv.string,
         probatio.Optional(ATTR_SENDER_ID): cv.string,
         probatio.Optional(ATTR_SCHEDULE): cv.datetime,

@@ -1,0 +1,802 @@
+# Copyright 2026 The ClickSend SMS for Home Assistant authors. MIT License.
+"""Benchmark ClickSend SMS through Home Assistant against the simulator.
+
+Run with `scripts/bench` (or `scripts/env python scripts/bench.py`). Not a
+test, and not run by CI: it prints a Markdown table, for the README, and
+asserts only that what it measures worked.
+
+Home Assistant runs in this process (the test harness's
+async_test_home_assistant, with the real HTTP server, event bus, service
+registry and storage), so that the bench can watch the bus directly. The
+simulator runs in a separate process, as ClickSend would, on 127.0.0.1.
+Every baseline is made from this process and its event loop too, interleaved
+with what it is compared to, so both pay the same costs of the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+import contextlib
+from dataclasses import dataclass
+import gc
+import logging
+import os
+from pathlib import Path
+import platform
+import socket
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+import xmltodict
+
+# Home Assistant swaps voluptuous for probatio when imported: before the harness.
+import homeassistant  # noqa: F401
+
+# Run as a file, the script sees scripts/ but not the repository.
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pytest_homeassistant_custom_component.common import (  # noqa: E402
+    MockConfigEntry,
+    async_test_home_assistant,
+)
+
+from clicksend_simulator import DEMO_KEY, DEMO_USERNAME, InboundItem  # noqa: E402
+from clicksend_simulator.render import replies as render_replies  # noqa: E402
+from custom_components.clicksend_sms.api import ClickSendClient, InboundReply  # noqa: E402
+from custom_components.clicksend_sms.api.const import MAX_RECIPIENTS_PER_REQUEST  # noqa: E402
+from custom_components.clicksend_sms.api.parser import parse_replies  # noqa: E402
+from custom_components.clicksend_sms.const import (  # noqa: E402
+    CONF_API_KEY,
+    CONF_POLL_DELIVERY_REPORTS,
+    CONF_POLL_REPLIES,
+    CONF_URL,
+    CONF_USERNAME,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+)
+from custom_components.clicksend_sms.inbox import EVENT_RECEIVED, MAX_FINGERPRINTS  # noqa: E402
+from homeassistant import loader  # noqa: E402
+from homeassistant.components import webhook  # noqa: E402
+from homeassistant.config_entries import ConfigSubentryData  # noqa: E402
+from homeassistant.const import __version__ as HA_VERSION  # noqa: E402
+from homeassistant.core import Event, HomeAssistant, callback  # noqa: E402
+from homeassistant.helpers.aiohttp_client import async_get_clientsession  # noqa: E402
+from homeassistant.setup import async_setup_component  # noqa: E402
+
+USERNAME = "bench"
+KEY = "BENCH000-0000-4000-8000-000000000000"
+NUMBER = "+61400000001"
+MESSAGE = "Benchmark message"
+RECIPIENTS = 10_000
+# The client's default, which the integration uses.
+CONCURRENCY = 4
+REPLIES = 1_000
+PARSE_RUNS = 9
+BATCH = 1_000
+WEBHOOK_ID = "b" * 64
+BASELINE_WEBHOOK_ID = "c" * 64
+BASELINE_EVENT = "bench_webhook_baseline"
+SIMULATOR_START_TIMEOUT = 30
+
+
+HEADER = (
+    "Home Assistant in the benchmark's process (pytest-homeassistant-custom-"
+    "component's `async_test_home_assistant`: real HTTP server, event bus, "
+    "services and storage); the ClickSend simulator in its own process; all "
+    "over 127.0.0.1. Baselines run in the same process and event loop, "
+    "interleaved with what they are compared to. The measured account does "
+    "not poll (a poll would land in some figures); the setup row's account "
+    "has the default options."
+)
+
+
+@dataclass
+class Row:
+    """One line of the table."""
+
+    name: str
+    result: str
+    baseline: str = ""
+    ratio: str = ""
+    notes: str = ""
+
+
+@dataclass
+class Simulator:
+    """The simulator process, and where it listens."""
+
+    process: asyncio.subprocess.Process
+    base_url: str
+    control_url: str
+
+
+def free_port() -> int:
+    """Pick a free port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def ms(seconds: float) -> str:
+    """Format seconds as milliseconds."""
+    return f"{seconds * 1000:.2f} ms" if seconds < 0.1 else f"{seconds * 1000:.0f} ms"
+
+
+def p99(samples: list[float]) -> float:
+    """Return the 99th percentile (inclusive method, so 200 samples are enough)."""
+    return statistics.quantiles(samples, n=100, method="inclusive")[98]
+
+
+def ratio(ours: float, theirs: float) -> str:
+    """How many times the baseline's figure ours is."""
+    return f"{ours / theirs:.2f}x"
+
+
+def rss_bytes() -> int:
+    """Return the resident set size of this process, from /proc."""
+    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def cpu_model() -> str:
+    """Return the CPU's name, if the kernel says."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown CPU"
+
+
+# The simulator, in its own process
+
+
+@contextlib.asynccontextmanager
+async def run_simulator() -> AsyncIterator[Simulator]:
+    """Start `python -m clicksend_simulator` on a free port; stop it after."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "clicksend_simulator",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        # Every side sends the same text to the same numbers, many times.
+        "--throttle-seconds",
+        "0",
+        "--quiet",
+        cwd=REPO,
+        stdout=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        assert process.stdout is not None
+        urls: dict[str, str] = {}
+        async with asyncio.timeout(SIMULATOR_START_TIMEOUT):
+            while "Control API" not in urls:
+                line = (await process.stdout.readline()).decode()
+                if not line:
+                    raise RuntimeError("The simulator stopped before it was ready")
+                name, _, value = line.partition(":")
+                if value.strip().startswith("http"):
+                    urls[name.strip()] = value.strip()
+        yield Simulator(process, urls["API URL"], urls["Control API"])
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            await process.wait()
+
+
+async def control(
+    session: aiohttp.ClientSession,
+    simulator: Simulator,
+    method: str,
+    name: str,
+    body: dict[str, Any] | None = None,
+) -> Any:
+    """Use the simulator's JSON control API."""
+    async with session.request(
+        method, f"{simulator.control_url}{name}", json=body
+    ) as response:
+        response.raise_for_status()
+        return await response.json()
+
+
+async def reset_simulator(session: aiohttp.ClientSession, simulator: Simulator) -> None:
+    """Forget all traffic (and its memory), and give the bench account credit."""
+    await control(session, simulator, "POST", "reset")
+    await control(
+        session,
+        simulator,
+        "POST",
+        "accounts",
+        {"username": USERNAME, "key": KEY, "balance": 1e12},
+    )
+
+
+async def count_requests(
+    session: aiohttp.ClientSession, simulator: Simulator, endpoint: str
+) -> int:
+    """How many requests to an endpoint the simulator received since its reset."""
+    requests = await control(session, simulator, "GET", "requests")
+    return sum(1 for request in requests if request["endpoint"] == endpoint)
+
+
+# Sending
+
+
+def raw_sender(
+    session: aiohttp.ClientSession, base_url: str, *, parse: bool = False
+) -> Callable[[list[str]], Awaitable[int]]:
+    """Make the same POSTs as the client with bare aiohttp: no validation.
+
+    The sender returns how many recipients were accepted. With parse, each
+    answer also goes through xmltodict, as the client's does.
+    """
+    semaphore = asyncio.Semaphore(CONCURRENCY)
+
+    async def post(chunk: list[str]) -> int:
+        form = {"username": USERNAME, "key": KEY, "to": ",".join(chunk)}
+        form["message"] = MESSAGE
+        async with (
+            semaphore,
+            session.post(f"{base_url}send.php", data=form) as response,
+        ):
+            body = await response.read()
+        if parse:
+            messages = xmltodict.parse(body)["xml"]["messages"]["message"]
+            return sum(message["result"] == "0000" for message in messages)
+        return body.count(b"<result>0000</result>")
+
+    async def send(numbers: list[str]) -> int:
+        chunks = [
+            numbers[start : start + MAX_RECIPIENTS_PER_REQUEST]
+            for start in range(0, len(numbers), MAX_RECIPIENTS_PER_REQUEST)
+        ]
+        return sum(await asyncio.gather(*(post(chunk) for chunk in chunks)))
+
+    return send
+
+
+async def timed(action: Awaitable[object]) -> float:
+    """Await the action; return how long it took, in seconds."""
+    started = time.perf_counter()
+    await action
+    return time.perf_counter() - started
+
+
+async def bench_single_send(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: Simulator,
+    session: aiohttp.ClientSession,
+    calls: int,
+) -> list[Row]:
+    """One recipient: the action, the bare client and raw aiohttp, interleaved."""
+    raw = raw_sender(session, simulator.base_url)
+    client = ClickSendClient(
+        async_get_clientsession(hass), USERNAME, KEY, base_url=simulator.base_url
+    )
+    data = {"config_entry_id": entry.entry_id, "to": [NUMBER], "message": MESSAGE}
+
+    async def action() -> None:
+        await hass.services.async_call(DOMAIN, "send_sms", data, blocking=True)
+
+    async def bare_client() -> None:
+        result = await client.send_sms([NUMBER], MESSAGE)
+        assert len(result.accepted) == 1
+
+    async def raw_post() -> None:
+        assert await raw([NUMBER]) == 1
+
+    sides: dict[str, Callable[[], Awaitable[None]]] = {
+        "action": action,
+        "client": bare_client,
+        "raw": raw_post,
+    }
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    for index in range(calls + calls // 10):
+        # Take turns, starting with each side in turn: no side gains from order.
+        names = list(sides)
+        names = names[index % len(names) :] + names[: index % len(names)]
+        for name in names:
+            elapsed = await timed(sides[name]())
+            if index >= calls // 10:  # The first tenth warms up.
+                times[name].append(elapsed)
+    medians = {name: statistics.median(samples) for name, samples in times.items()}
+    p99s = {name: p99(samples) for name, samples in times.items()}
+    return [
+        Row(
+            f"`send_sms` action, 1 recipient, through HA ({calls} calls)",
+            f"median {ms(medians['action'])}, p99 {ms(p99s['action'])}",
+            f"median {ms(medians['raw'])}, p99 {ms(p99s['raw'])}",
+            f"{ratio(medians['action'], medians['raw'])} "
+            f"(p99 {ratio(p99s['action'], p99s['raw'])})",
+            "baseline: one raw aiohttp POST of the same form to send.php",
+        ),
+        Row(
+            "of which the ClickSend client alone (no HA)",
+            f"median {ms(medians['client'])}, p99 {ms(p99s['client'])}",
+            "same",
+            f"{ratio(medians['client'], medians['raw'])} "
+            f"(p99 {ratio(p99s['client'], p99s['raw'])})",
+            "validation, form, bounded read, XML parse, result matching",
+        ),
+    ]
+
+
+async def bench_bulk_send(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: Simulator,
+    session: aiohttp.ClientSession,
+    runs: int,
+) -> list[Row]:
+    """10,000 recipients in one action call, against the same POSTs made raw."""
+    numbers = [f"+614{index:08d}" for index in range(RECIPIENTS)]
+    raw = raw_sender(session, simulator.base_url)
+    raw_with_parse = raw_sender(session, simulator.base_url, parse=True)
+    client = ClickSendClient(
+        async_get_clientsession(hass), USERNAME, KEY, base_url=simulator.base_url
+    )
+    data = {"config_entry_id": entry.entry_id, "to": numbers, "message": MESSAGE}
+
+    async def action() -> None:
+        response = await hass.services.async_call(
+            DOMAIN, "send_sms", data, blocking=True, return_response=True
+        )
+        assert response is not None
+        assert response["recipient_count"] == RECIPIENTS
+
+    async def bare_client() -> None:
+        result = await client.send_sms(numbers, MESSAGE)
+        assert len(result.accepted) == RECIPIENTS
+
+    async def raw_post() -> None:
+        assert await raw(numbers) == RECIPIENTS
+
+    async def raw_parsed() -> None:
+        assert await raw_with_parse(numbers) == RECIPIENTS
+
+    # Count the requests of one action call alone.
+    await reset_simulator(session, simulator)
+    await action()
+    requests = await count_requests(session, simulator, "send.php")
+    raw_requests = -(-RECIPIENTS // MAX_RECIPIENTS_PER_REQUEST)
+
+    sides: dict[str, Callable[[], Awaitable[None]]] = {
+        "action": action,
+        "client": bare_client,
+        "raw": raw_post,
+        "raw parsed": raw_parsed,
+    }
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    for index in range(runs + 1):
+        names = list(sides)
+        names = names[index % len(names) :] + names[: index % len(names)]
+        for name in names:
+            # The simulator keeps every message it accepted: each side starts
+            # from an empty one.
+            await reset_simulator(session, simulator)
+            elapsed = await timed(sides[name]())
+            if index:  # The first run warms up.
+                times[name].append(elapsed)
+    await reset_simulator(session, simulator)
+    medians = {name: statistics.median(samples) for name, samples in times.items()}
+    return [
+        Row(
+            f"`send_sms` action, {RECIPIENTS:,} recipients in one call",
+            f"{ms(medians['action'])}, {requests} requests",
+            f"{ms(medians['raw'])}, {raw_requests} requests",
+            ratio(medians["action"], medians["raw"]),
+            f"median of {runs}; baseline: the same {raw_requests} POSTs, "
+            f"{CONCURRENCY} at a time, raw aiohttp",
+        ),
+        Row(
+            "of which the ClickSend client alone (no HA)",
+            ms(medians["client"]),
+            "same",
+            ratio(medians["client"], medians["raw"]),
+            "",
+        ),
+        Row(
+            "raw aiohttp, each answer parsed with xmltodict",
+            ms(medians["raw parsed"]),
+            "same",
+            ratio(medians["raw parsed"], medians["raw"]),
+            "what parsing the 10 answers alone costs",
+        ),
+    ]
+
+
+# Parsing
+
+
+def reply_body(count: int) -> bytes:
+    """Render reply.php's answer with this many replies, as the simulator does."""
+    items = [
+        InboundItem(
+            username=USERNAME,
+            from_number=f"+614{index:08d}",
+            message=f"Reply number {index} with some words & an ampersand",
+            original_message="Are you coming tonight?",
+            original_message_id=f"D9F15F83-34EC-6A31-A57E-{index:012d}",
+            original_sender_id="+61400000000",
+            custom_string=f"ref-{index}",
+            message_id=f"F15F83H8-15AC-3R31-777E-{index:012d}",
+            date=1_700_000_000 + index,
+        )
+        for index in range(count)
+    ]
+    return render_replies(items).encode()
+
+
+def bench_parse() -> list[Row]:
+    """Parse a reply.php answer of 1,000 replies."""
+    body = reply_body(REPLIES)
+    timings = []
+    for _ in range(PARSE_RUNS):
+        started = time.perf_counter()
+        replies = parse_replies(body)
+        timings.append(time.perf_counter() - started)
+        assert len(replies) == REPLIES
+    return [
+        Row(
+            f"parse a `reply.php` answer of {REPLIES:,} replies",
+            ms(statistics.median(timings)),
+            notes=f"{len(body) / 1024:.0f} KiB; median of {PARSE_RUNS}",
+        )
+    ]
+
+
+# Webhook
+
+
+async def bench_webhook(hass: HomeAssistant, port: int, posts: int) -> list[Row]:
+    """POST replies to the webhook; time until the event is on the bus."""
+    seen: dict[str, float] = {}
+
+    @callback
+    def _on_event(event: Event) -> None:
+        seen[event.data["message"]] = time.perf_counter()
+
+    async def _baseline(
+        hass: HomeAssistant, webhook_id: str, request: web.Request
+    ) -> web.Response:
+        # A bare webhook: read the form, fire an event, answer.
+        form = await request.post()
+        hass.bus.async_fire(BASELINE_EVENT, {"message": form["message"]})
+        return web.Response()
+
+    webhook.async_register(
+        hass, "bench", "Bench baseline", BASELINE_WEBHOOK_ID, _baseline
+    )
+    unsubscribe = [
+        hass.bus.async_listen(EVENT_RECEIVED, _on_event),
+        hass.bus.async_listen(BASELINE_EVENT, _on_event),
+    ]
+    latencies: dict[str, list[float]] = {"ours": [], "baseline": []}
+    try:
+        async with aiohttp.ClientSession() as session:
+            for index in range(posts + posts // 10):
+                for side, webhook_id in (
+                    ("ours", WEBHOOK_ID),
+                    ("baseline", BASELINE_WEBHOOK_ID),
+                ):
+                    # Every message is new, or the exactly-once record skips it.
+                    message = f"{side} {index}"
+                    form = {"from": NUMBER, "message": message, "username": USERNAME}
+                    started = time.perf_counter()
+                    async with session.post(
+                        f"http://127.0.0.1:{port}/api/webhook/{webhook_id}", data=form
+                    ) as response:
+                        assert response.status == 200, response.status
+                    if index >= posts // 10:
+                        latencies[side].append(seen[message] - started)
+    finally:
+        for unsub in unsubscribe:
+            unsub()
+        webhook.async_unregister(hass, BASELINE_WEBHOOK_ID)
+    ours, base = latencies["ours"], latencies["baseline"]
+    return [
+        Row(
+            f"webhook POST to `{EVENT_RECEIVED}` on the bus ({posts} POSTs)",
+            f"p50 {ms(statistics.median(ours))}, p99 {ms(p99(ours))}",
+            f"p50 {ms(statistics.median(base))}, p99 {ms(p99(base))}",
+            f"{ratio(statistics.median(ours), statistics.median(base))} "
+            f"(p99 {ratio(p99(ours), p99(base))})",
+            "over HA's HTTP server on 127.0.0.1; baseline: a bare webhook "
+            "that reads the form and fires an event",
+        )
+    ]
+
+
+# Setup
+
+
+async def bench_setup(
+    hass: HomeAssistant, simulator: Simulator, setups: int
+) -> list[Row]:
+    """Set an account up and unload it, again and again."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=DEMO_USERNAME,
+        unique_id=DEMO_USERNAME,
+        data={
+            CONF_USERNAME: DEMO_USERNAME,
+            CONF_API_KEY: DEMO_KEY,
+            CONF_URL: simulator.base_url,
+            CONF_WEBHOOK_ID: "d" * 64,
+        },
+        # Default options: polling on, so the first poll is part of setup.
+        options={},
+        subentries_data=[
+            ConfigSubentryData(
+                data={"name": "Alex", "phone_number": "+61411111111"},
+                subentry_type="recipient",
+                title="Alex",
+                unique_id="+61411111111",
+            )
+        ],
+    )
+    entry.add_to_hass(hass)
+    times: list[float] = []
+    for _ in range(setups + 1):
+        started = time.perf_counter()
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        times.append(time.perf_counter() - started)
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+    await hass.config_entries.async_remove(entry.entry_id)
+    first, rest = times[0], times[1:]
+    return [
+        Row(
+            "config entry setup, until Home Assistant is idle",
+            f"median {ms(statistics.median(rest))}",
+            notes=f"median of {setups} setups after a first one of {ms(first)}; "
+            "balance.php, reply.php, delivery.php; 5 entities, webhook, "
+            "legacy notify service",
+        )
+    ]
+
+
+# The exactly-once record
+
+
+def inbound(start: int, count: int) -> list[InboundReply]:
+    """Make distinct replies, as ClickSend would push them."""
+    return [
+        InboundReply(
+            from_number=f"+614{index % 100_000_000:08d}",
+            message=f"Inbound message {index}",
+            original_message="",
+            original_message_id="",
+            original_sender_id="",
+            custom_string="",
+            username=USERNAME,
+        )
+        for index in range(start, start + count)
+    ]
+
+
+async def feed(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    start: int,
+    count: int,
+    checkpoints: dict[int, int] | None = None,
+) -> float:
+    """Put replies through async_process in batches; return the seconds spent.
+
+    With checkpoints, note the traced heap after each item count named in it.
+    """
+    inbox = entry.runtime_data.inbox
+    spent = 0.0
+    for offset in range(0, count, BATCH):
+        batch = inbound(start + offset, BATCH)
+        started = time.perf_counter()
+        assert inbox.async_process(batch, (), "push") == BATCH
+        spent += time.perf_counter() - started
+        # Let Home Assistant run what the events scheduled.
+        await asyncio.sleep(0)
+        if checkpoints is not None and offset + BATCH in checkpoints:
+            gc.collect()
+            checkpoints[offset + BATCH] = tracemalloc.get_traced_memory()[0]
+    await hass.async_block_till_done()
+    return spent
+
+
+async def bench_memory(
+    hass: HomeAssistant, entry: MockConfigEntry, count: int
+) -> list[Row]:
+    """Feed the exactly-once record; measure what stays behind."""
+    inbox = entry.runtime_data.inbox
+    gc.collect()
+    rss_before = rss_bytes()
+    spent = await feed(hass, entry, 0, count)
+    gc.collect()
+    rss_growth = rss_bytes() - rss_before
+    remembered = inbox.remembered["replies"]
+    assert remembered == MAX_FINGERPRINTS, remembered
+
+    # Again, tracing Python's allocations. The first MAX_FINGERPRINTS items
+    # replace the whole record with traced objects: the growth up to there is
+    # the record's size; after it, any growth would be a leak.
+    checkpoints = dict.fromkeys((MAX_FINGERPRINTS, count), 0)
+    tracemalloc.start()
+    gc.collect()
+    traced_before = tracemalloc.get_traced_memory()[0]
+    await feed(hass, entry, count, count, checkpoints)
+    tracemalloc.stop()
+    assert inbox.remembered["replies"] == MAX_FINGERPRINTS
+    record = checkpoints[MAX_FINGERPRINTS] - traced_before
+    after = checkpoints[count] - checkpoints[MAX_FINGERPRINTS]
+    return [
+        Row(
+            f"{count:,} inbound SMS through the exactly-once record",
+            f"{spent:.2f} s ({count / spent:,.0f}/s); "
+            f"RSS {rss_growth / 2**20:+.1f} MiB",
+            notes="`InboxCoordinator.async_process`, 1,000 a call; each fires "
+            "the event and updates the event entity (no recorder, no other "
+            "listener); RSS: resident memory of the whole process",
+        ),
+        Row(
+            "the record's size after them",
+            f"{remembered:,} fingerprints = MAX_FINGERPRINTS; {record / 2**20:.2f} MiB",
+            notes="Python heap (tracemalloc) taken by refilling the record "
+            f"with {MAX_FINGERPRINTS:,} new items",
+        ),
+        Row(
+            f"heap growth over {count - MAX_FINGERPRINTS:,} more, record full",
+            f"{after / 1024:+,.0f} KiB",
+            notes="tracemalloc, after the record was refilled: bounded",
+        ),
+    ]
+
+
+# The run
+
+
+async def run(args: argparse.Namespace) -> tuple[list[Row], dict[str, str]]:
+    """Run every benchmark; return the rows and what they ran on."""
+    results = {"parse": bench_parse()}
+    with tempfile.TemporaryDirectory(prefix="clicksend-bench-") as config_dir:
+        async with (
+            run_simulator() as simulator,
+            aiohttp.ClientSession() as session,
+            async_test_home_assistant(config_dir=config_dir) as hass,
+        ):
+            try:
+                results |= await bench_with_hass(hass, simulator, session, args)
+            finally:
+                await hass.async_stop(force=True)
+    info = {
+        "CPUs": f"{os.cpu_count()} ({cpu_model()})",
+        "Load average at the end": ", ".join(f"{v:.2f}" for v in os.getloadavg()),
+        "Python": platform.python_version(),
+        "Home Assistant": HA_VERSION,
+        "aiohttp": aiohttp.__version__,
+        "OS": platform.platform(),
+    }
+    # In the order of the README, not of the run.
+    order = ("send, 1 recipient", "send, 10,000 recipients", "parse", "webhook")
+    order += ("setup", "inbound")
+    return [row for name in order for row in results[name]], info
+
+
+async def bench_with_hass(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    session: aiohttp.ClientSession,
+    args: argparse.Namespace,
+) -> dict[str, list[Row]]:
+    """Set up HTTP and the bench account; run what needs Home Assistant."""
+    # The harness disables custom integrations unless told otherwise.
+    hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
+    port = free_port()
+    assert await async_setup_component(
+        hass, "http", {"http": {"server_host": ["127.0.0.1"], "server_port": port}}
+    )
+    # Home Assistant is running already: start the server it would start then.
+    await hass.http.start()
+    await reset_simulator(session, simulator)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=USERNAME,
+        unique_id=USERNAME,
+        data={
+            CONF_USERNAME: USERNAME,
+            CONF_API_KEY: KEY,
+            CONF_URL: simulator.base_url,
+            CONF_WEBHOOK_ID: WEBHOOK_ID,
+        },
+        # No polling while measuring: a poll would land in some figures.
+        options={CONF_POLL_REPLIES: False, CONF_POLL_DELIVERY_REPORTS: False},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    # The memory first: the process has not yet grown to fit the others.
+    steps: list[tuple[str, Callable[[], Awaitable[list[Row]]]]] = [
+        ("inbound", lambda: bench_memory(hass, entry, args.inbound)),
+        (
+            "send, 1 recipient",
+            lambda: bench_single_send(hass, entry, simulator, session, args.calls),
+        ),
+        (
+            "send, 10,000 recipients",
+            lambda: bench_bulk_send(hass, entry, simulator, session, args.bulk_runs),
+        ),
+        ("webhook", lambda: bench_webhook(hass, port, args.posts)),
+        ("setup", lambda: bench_setup(hass, simulator, args.setups)),
+    ]
+    results: dict[str, list[Row]] = {}
+    for name, step in steps:
+        started = time.perf_counter()
+        results[name] = await step()
+        print(f"  {name}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return results
+
+
+def table(rows: list[Row], info: dict[str, str], elapsed: float) -> str:
+    """Render the Markdown for the README."""
+    lines = [
+        HEADER,
+        "",
+        "| Benchmark | Result | Baseline | Ratio | Notes |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    lines.extend(
+        f"| {row.name} | {row.result} | {row.baseline} | {row.ratio} | {row.notes} |"
+        for row in rows
+    )
+    lines.append("")
+    lines.extend(f"- {name}: {value}" for name, value in info.items())
+    lines.append(f"- Whole run: {elapsed:.0f} s")
+    return "\n".join(lines)
+
+
+def parse_args() -> argparse.Namespace:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=500, help="single sends")
+    parser.add_argument(
+        "--bulk-runs", type=int, default=7, help="10,000-recipient sends"
+    )
+    parser.add_argument("--posts", type=int, default=500, help="webhook POSTs")
+    parser.add_argument("--setups", type=int, default=20, help="entry setups")
+    parser.add_argument("--inbound", type=int, default=100_000, help="inbound SMS")
+    args = parser.parse_args()
+    if args.inbound <= MAX_FINGERPRINTS or args.inbound % BATCH:
+        parser.error(
+            f"--inbound must be a multiple of {BATCH} above {MAX_FINGERPRINTS}"
+        )
+    if min(args.calls, args.posts) < 2 or min(args.bulk_runs, args.setups) < 1:
+        parser.error("a percentile needs 2 calls or POSTs; other counts need 1")
+    return args
+
+
+def main() -> None:
+    """Run the benchmarks and print the table."""
+    args = parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    started = time.perf_counter()
+    rows, info = asyncio.run(run(args))
+    print(table(rows, info, time.perf_counter() - started))
+
+
+if __name__ == "__main__":
+    main()
