@@ -20,6 +20,7 @@ from custom_components.clicksend_sms.const import (
     DOMAIN,
 )
 from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 
 pytest_plugins = ["clicksend_simulator.pytest_plugin"]
@@ -124,3 +125,13 @@ async def loaded_entry(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     return config_entry
+
+
+async def setup_with_platforms(
+    hass: HomeAssistant, entry: MockConfigEntry, platforms: list[Platform]
+) -> None:
+    """Set up the entry with only these platforms, to snapshot them alone."""
+    entry.add_to_hass(hass)
+    with patch("custom_components.clicksend_sms.PLATFORMS", platforms):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()

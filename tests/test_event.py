@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from unittest.mock import patch
-
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -16,6 +14,8 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
+from .conftest import setup_with_platforms
+
 
 async def test_event_entities(
     hass: HomeAssistant,
@@ -24,10 +24,7 @@ async def test_event_entities(
     snapshot: SnapshotAssertion,
 ) -> None:
     """The inbound SMS and delivery report entities, before anything arrived."""
-    config_entry.add_to_hass(hass)
-    with patch("custom_components.clicksend_sms.PLATFORMS", [Platform.EVENT]):
-        assert await hass.config_entries.async_setup(config_entry.entry_id)
-        await hass.async_block_till_done()
+    await setup_with_platforms(hass, config_entry, [Platform.EVENT])
     await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .const import (
     CONF_API_KEY,
@@ -29,6 +30,17 @@ def mask_sender_id(sender_id: str | None) -> str | None:
     if sender_id and sender_id.lstrip("+").isdigit():
         return mask_number(sender_id)
     return sender_id
+
+
+def _polling(coordinator: DataUpdateCoordinator[Any]) -> dict[str, Any]:
+    """How a coordinator's polling goes."""
+    return {
+        "last_update_success": coordinator.last_update_success,
+        "last_exception": repr(coordinator.last_exception)
+        if coordinator.last_exception
+        else None,
+        "update_interval": str(coordinator.update_interval),
+    }
 
 
 async def async_get_config_entry_diagnostics(
@@ -55,22 +67,14 @@ async def async_get_config_entry_diagnostics(
             for subentry in entry.subentries.values()
         ],
         "account": {
-            "last_update_success": account.last_update_success,
-            "last_exception": repr(account.last_exception)
-            if account.last_exception
-            else None,
-            "update_interval": str(account.update_interval),
+            **_polling(account),
             "balance": balance.balance,
             "currency_symbol": balance.currency_symbol,
             "account_type": balance.account_type,
             "low_balance_threshold": account.low_balance_threshold,
         },
         "inbox": {
-            "last_update_success": inbox.last_update_success,
-            "last_exception": repr(inbox.last_exception)
-            if inbox.last_exception
-            else None,
-            "update_interval": str(inbox.update_interval),
+            **_polling(inbox),
             "poll_replies": inbox.poll_replies,
             "poll_delivery_reports": inbox.poll_receipts,
             "replies_fired": inbox.data.replies_fired,
