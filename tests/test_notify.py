@@ -175,3 +175,29 @@ async def test_legacy_service_refuses_once_the_account_is_unloaded(
     with pytest.raises(ServiceValidationError) as err:
         await service.async_send_message("x", target=["Alex"])
     assert err.value.translation_key == "config_entry_not_loaded"
+
+
+async def test_legacy_templated_target_as_a_list(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """As the README advises: a templated number in a list keeps its "+"."""
+    assert await async_setup_component(
+        hass,
+        "script",
+        {
+            "script": {
+                "reply": {
+                    "sequence": [
+                        {
+                            "action": "notify.clicksend_sms_demo",
+                            "data": {"message": "Got it", "target": "{{ [sender] }}"},
+                        }
+                    ]
+                }
+            }
+        },
+    )
+    await hass.services.async_call(
+        "script", "reply", {"sender": "+61400000001"}, blocking=True
+    )
+    assert [m.to for m in simulator.sent] == ["+61400000001"]
