@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from .app import ClickSendSimulator, PushRecord
 from .const import (
+    DEFAULT_FAULT_DELAY_SECONDS,
     DEMO_BALANCE,
     DEMO_KEY,
     DEMO_USERNAME,
     ENDPOINTS,
     FAULT_KINDS,
+    RANDOM_FAULT_KINDS,
     TEST_ACCOUNT_KEY,
     TEST_NUMBERS,
     Mode,
@@ -18,8 +20,10 @@ from .sms import MessageParts, message_parts, normalise_number
 from .state import (
     Account,
     Fault,
+    FaultRecord,
     InboundItem,
     ManualClock,
+    RandomFaults,
     ReceiptItem,
     RecordedRequest,
     SentMessage,
@@ -27,21 +31,25 @@ from .state import (
 )
 
 __all__ = [
+    "DEFAULT_FAULT_DELAY_SECONDS",
     "DEMO_BALANCE",
     "DEMO_KEY",
     "DEMO_USERNAME",
     "ENDPOINTS",
     "FAULT_KINDS",
+    "RANDOM_FAULT_KINDS",
     "TEST_ACCOUNT_KEY",
     "TEST_NUMBERS",
     "Account",
     "ClickSendSimulator",
     "Fault",
+    "FaultRecord",
     "InboundItem",
     "ManualClock",
     "MessageParts",
     "Mode",
     "PushRecord",
+    "RandomFaults",
     "ReceiptItem",
     "RecordedRequest",
     "SentMessage",

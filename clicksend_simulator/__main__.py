@@ -11,10 +11,41 @@ import signal
 from typing import TYPE_CHECKING
 
 from .app import ClickSendSimulator
-from .const import DEFAULT_THROTTLE_SECONDS, DEMO_KEY, DEMO_USERNAME, TEST_ACCOUNT_KEY
+from .const import (
+    DEFAULT_FAULT_DELAY_SECONDS,
+    DEFAULT_THROTTLE_SECONDS,
+    DEMO_KEY,
+    DEMO_USERNAME,
+    FAULT_KINDS,
+    RANDOM_FAULT_KINDS,
+    TEST_ACCOUNT_KEY,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+
+
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not from 0 to 1")
+    return value
+
+
+def _fault_kinds(text: str) -> frozenset[str]:
+    kinds = frozenset(kind.strip() for kind in text.split(",") if kind.strip())
+    if not kinds or kinds - FAULT_KINDS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give a comma-separated list of {', '.join(sorted(FAULT_KINDS))}"
+        )
+    return kinds
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative")
+    return value
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -47,23 +78,57 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="identical message to the same number is refused (2016) for this long",
     )
     parser.add_argument("--quiet", action="store_true", help="do not log every request")
+    faults = parser.add_argument_group(
+        "random faults", "misbehave at random, as a flaky ClickSend would"
+    )
+    faults.add_argument(
+        "--fault-rate",
+        type=_probability,
+        default=0.0,
+        help="probability (0 to 1) that an API request faults (default: %(default)s)",
+    )
+    faults.add_argument(
+        "--fault-kinds",
+        type=_fault_kinds,
+        default=RANDOM_FAULT_KINDS,
+        help="comma-separated kinds to draw from (default: "
+        f"{','.join(sorted(RANDOM_FAULT_KINDS))})",
+    )
+    faults.add_argument(
+        "--fault-seed",
+        type=int,
+        default=None,
+        help="seed the draws: the same requests meet the same faults",
+    )
+    faults.add_argument(
+        "--fault-delay-seconds",
+        type=_seconds,
+        default=DEFAULT_FAULT_DELAY_SECONDS,
+        help="how long a delay fault lasts (default: %(default)s, past the "
+        "integration's 30 s timeout)",
+    )
     return parser.parse_args(argv)
 
 
 def banner(simulator: ClickSendSimulator) -> str:
     """Say what to paste into the integration's config flow."""
-    return "\n".join(
-        [
-            "ClickSend simulator running.",
-            f"  API URL:      {simulator.base_url}",
-            f"  Username:     {DEMO_USERNAME}",
-            f"  API key:      {DEMO_KEY}",
-            f"  Control API:  {simulator.control_url}",
-            f"  Test accounts nocredit, notactive, banned use key {TEST_ACCOUNT_KEY}",
-            f"  Mode: {simulator.mode}; push URL: {simulator.push_url or 'none'}",
-            "Press Ctrl+C to stop.",
-        ]
-    )
+    lines = [
+        "ClickSend simulator running.",
+        f"  API URL:      {simulator.base_url}",
+        f"  Username:     {DEMO_USERNAME}",
+        f"  API key:      {DEMO_KEY}",
+        f"  Control API:  {simulator.control_url}",
+        f"  Test accounts nocredit, notactive, banned use key {TEST_ACCOUNT_KEY}",
+        f"  Mode: {simulator.mode}; push URL: {simulator.push_url or 'none'}",
+    ]
+    if (faults := simulator.random_faults).rate > 0:
+        lines.append(
+            f"  Random faults: {faults.rate:g} of requests, drawn from "
+            f"{','.join(sorted(faults.kinds))}; seed {faults.seed}; "
+            f"delays {faults.delay_seconds:g} s"
+        )
+    lines.append("Press Ctrl+C to stop.")
+    return "\n".join(lines)
 
 
 async def serve(
@@ -76,7 +141,13 @@ async def serve(
     """Serve until `stop` is set, or SIGINT or SIGTERM if handling signals."""
     stop = stop if stop is not None else asyncio.Event()
     simulator = ClickSendSimulator(
-        throttle_seconds=args.throttle_seconds, mode=args.mode, push_url=args.push_url
+        throttle_seconds=args.throttle_seconds,
+        mode=args.mode,
+        push_url=args.push_url,
+        fault_rate=args.fault_rate,
+        fault_kinds=args.fault_kinds,
+        fault_seed=args.fault_seed,
+        fault_delay_seconds=args.fault_delay_seconds,
     )
     await simulator.start(args.host, args.port)
     loop = asyncio.get_running_loop()

@@ -8,7 +8,7 @@ end-to-end tests drive the same state over JSON under /_sim/.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 import contextlib
 import dataclasses
 import json
@@ -22,17 +22,21 @@ from . import render
 from .const import (
     API_PATH,
     CONTROL_PATH,
+    DEFAULT_FAULT_DELAY_SECONDS,
     DEFAULT_THROTTLE_SECONDS,
     DEMO_USERNAME,
     ENDPOINTS,
     INTERNAL_ERROR,
+    RANDOM_FAULT_KINDS,
     Mode,
 )
 from .state import (
     Account,
     ApiError,
     Fault,
+    FaultRecord,
     InboundItem,
+    RandomFaults,
     ReceiptItem,
     RecordedRequest,
     SentMessage,
@@ -43,6 +47,9 @@ from .state import (
 PUSH_TIMEOUT = aiohttp.ClientTimeout(total=10)
 MODES: tuple[Mode, ...] = ("queue", "inbox")
 XML_CONTENT_TYPE = "text/xml"
+# Endpoints whose answers mark items as polled.
+POLLED_ENDPOINTS = frozenset({"reply.php", "delivery.php"})
+_UNSET: Any = object()
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -67,13 +74,28 @@ class ClickSendSimulator:
         throttle_seconds: float = DEFAULT_THROTTLE_SECONDS,
         mode: Mode = "queue",
         push_url: str | None = None,
+        fault_rate: float = 0.0,
+        fault_kinds: Iterable[str] = RANDOM_FAULT_KINDS,
+        fault_seed: int | None = None,
+        fault_delay_seconds: float = DEFAULT_FAULT_DELAY_SECONDS,
     ) -> None:
-        """Prepare the state; nothing listens until start()."""
+        """Prepare the state; nothing listens until start().
+
+        With a fault_rate above 0, API requests fault at random: see
+        set_random_faults().
+        """
         self._state = SimulatorState(
             clock=clock, throttle_seconds=throttle_seconds, mode=mode
         )
         self._state.on_item = self._announce
-        self._initial_config = (throttle_seconds, mode, push_url)
+        random_faults = RandomFaults(
+            rate=fault_rate,
+            kinds=frozenset(fault_kinds),
+            seed=fault_seed,
+            delay_seconds=fault_delay_seconds,
+        )
+        self._state.set_random_faults(random_faults, reseed=True)
+        self._initial_config = (throttle_seconds, mode, push_url, random_faults)
         self.push_url = push_url
         self.pushes: list[PushRecord] = []
         self._push_tasks: list[asyncio.Task[PushRecord]] = []
@@ -204,6 +226,16 @@ class ClickSendSimulator:
         """Faults still waiting for requests."""
         return self._state.faults
 
+    @property
+    def random_faults(self) -> RandomFaults:
+        """How requests fault at random (a rate of 0: never)."""
+        return self._state.random_faults
+
+    @property
+    def fault_log(self) -> list[FaultRecord]:
+        """Every fault that hit a request, queued or random, oldest first."""
+        return self._state.fault_log
+
     def add_account(
         self,
         username: str,
@@ -330,16 +362,58 @@ class ClickSendSimulator:
             )
         )
 
+    def set_random_faults(
+        self,
+        *,
+        rate: float | None = None,
+        kinds: Iterable[str] | None = None,
+        seed: int | None = _UNSET,
+        delay_seconds: float | None = None,
+    ) -> RandomFaults:
+        """Make each API request fault with probability `rate`.
+
+        The kind is drawn evenly from `kinds` (any of FAULT_KINDS; by default
+        delay, http500, malformed, truncated, drop and code). A "delay" lasts
+        `delay_seconds` (by default 35 s, past the integration's 30 s
+        timeout) before the request's work is done and answered; a "code"
+        answers a code drawn from 2100-2199. Queued faults (add_fault) come
+        first. Giving a seed (None: unpredictable) starts the draws over, so
+        the same requests meet the same faults. What is not given is kept.
+        """
+        faults = self._random_faults(rate, kinds, seed, delay_seconds)
+        self._state.set_random_faults(faults, reseed=seed is not _UNSET)
+        return faults
+
+    def _random_faults(
+        self,
+        rate: float | None,
+        kinds: Iterable[str] | None,
+        seed: int | None,
+        delay_seconds: float | None,
+    ) -> RandomFaults:
+        """Validate new settings, keeping what is not given."""
+        current = self._state.random_faults
+        return RandomFaults(
+            rate=current.rate if rate is None else rate,
+            kinds=current.kinds if kinds is None else frozenset(kinds),
+            seed=current.seed if seed is _UNSET else seed,
+            delay_seconds=(
+                current.delay_seconds if delay_seconds is None else delay_seconds
+            ),
+        )
+
     def clear_faults(self) -> None:
-        """Behave again."""
+        """Behave again: drop queued faults and stop random ones (rate 0)."""
         self._state.faults.clear()
+        self.set_random_faults(rate=0.0)
 
     def reset(self) -> None:
         """Back to the start: default accounts, no traffic, initial config."""
         self._state.clear()
-        throttle_seconds, mode, push_url = self._initial_config
+        throttle_seconds, mode, push_url, random_faults = self._initial_config
         self._state.throttle_seconds = throttle_seconds
         self._state.mode = mode
+        self._state.set_random_faults(random_faults, reseed=True)
         self.push_url = push_url
         self.pushes = []
 
@@ -397,6 +471,7 @@ class ClickSendSimulator:
             ("GET", "faults", self._get_faults),
             ("POST", "faults", self._post_faults),
             ("DELETE", "faults", self._delete_faults),
+            ("GET", "fault_log", self._get_fault_log),
             ("GET", "config", self._get_config),
             ("POST", "config", self._post_config),
             ("GET", "requests", self._get_requests),
@@ -418,10 +493,14 @@ class ClickSendSimulator:
         params = self._state.record(
             endpoint, request.method, dict(request.query.items()), form
         )
-        fault = self._state.take_fault(endpoint)
+        source = "queued"
+        if (fault := self._state.take_fault(endpoint)) is None:
+            source = "random"
+            fault = self._state.draw_fault(endpoint)
         if fault is None:
             return _xml(self._answer(endpoint, params))
-        return await self._misbehave(fault, request, endpoint, params)
+        record = self._state.log_fault(endpoint, fault, source)
+        return await self._misbehave(fault, request, endpoint, params, record)
 
     async def _misbehave(
         self,
@@ -429,13 +508,14 @@ class ClickSendSimulator:
         request: web.Request,
         endpoint: str,
         params: dict[str, str],
+        record: FaultRecord,
     ) -> web.StreamResponse:
         # Only delay and truncated do the request's work; the rest fail first.
         match fault.kind:
             case "delay":
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), fault.seconds)
-                return _xml(self._answer(endpoint, params))
+                return _xml(self._answer_recorded(endpoint, params, record))
             case "http500":
                 return web.Response(
                     status=500, text=render.HTML_500, content_type="text/html"
@@ -450,7 +530,7 @@ class ClickSendSimulator:
                 return _xml(render.MALFORMED)
             case "truncated":
                 # ClickSend did the work; only the answer was cut short.
-                text = self._answer(endpoint, params)
+                text = self._answer_recorded(endpoint, params, record)
                 return _xml(text[: len(text) // 2])
             case "drop":
                 if request.transport is not None:
@@ -458,6 +538,16 @@ class ClickSendSimulator:
                 return web.Response()
             case _:  # "code"
                 return _xml(_error(endpoint, fault.code, fault.error_text))
+
+    def _answer_recorded(
+        self, endpoint: str, params: dict[str, str], record: FaultRecord
+    ) -> str:
+        """Answer, noting in the fault's record which items were handed out."""
+        self._state.last_handed_out = []
+        text = self._answer(endpoint, params)
+        if endpoint in POLLED_ENDPOINTS:
+            record.handed_out = list(self._state.last_handed_out)
+        return text
 
     def _answer(self, endpoint: str, params: dict[str, str]) -> str:
         try:
@@ -558,18 +648,32 @@ class ClickSendSimulator:
         self.clear_faults()
         return _json([])
 
+    async def _get_fault_log(self, _request: web.Request) -> web.Response:
+        return _json([_to_json(record) for record in self.fault_log])
+
     def _config(self) -> dict[str, Any]:
-        return {
+        config: dict[str, Any] = {
             "mode": self.mode,
             "push_url": self.push_url,
             "throttle_seconds": self.throttle_seconds,
         }
+        # Shown while random faults are on (the keys POST /_sim/config takes).
+        if (faults := self.random_faults).rate > 0:
+            config |= {
+                "fault_rate": faults.rate,
+                "fault_kinds": sorted(faults.kinds),
+                "fault_seed": faults.seed,
+                "fault_delay_seconds": faults.delay_seconds,
+            }
+        return config
 
     async def _get_config(self, _request: web.Request) -> web.Response:
         return _json(self._config())
 
     async def _post_config(self, request: web.Request) -> web.Response:
         body = await _body(request)
+        # Checked before anything changes; applied last.
+        random_faults = self._read_random_faults(body)
         if "mode" in body:
             mode = _get(body, "mode", str)
             if mode not in MODES:
@@ -582,7 +686,32 @@ class ClickSendSimulator:
             self.set_push_url(push_url)
         if "throttle_seconds" in body:
             self.throttle_seconds = _get(body, "throttle_seconds", float)
+        if random_faults is not None:
+            faults, reseed = random_faults
+            self._state.set_random_faults(faults, reseed=reseed)
         return _json(self._config())
+
+    def _read_random_faults(
+        self, body: dict[str, Any]
+    ) -> tuple[RandomFaults, bool] | None:
+        """Read the fault_* keys: the settings, and whether to reseed."""
+        if not any(key.startswith("fault_") for key in body):
+            return None
+        kinds: list[str] | None = None
+        if "fault_kinds" in body:
+            kinds = _get(body, "fault_kinds", list)
+            if not all(isinstance(kind, str) for kind in kinds):
+                raise TypeError("'fault_kinds' must be a list of strings")
+        seed = body.get("fault_seed", _UNSET)
+        if seed is not _UNSET and seed is not None:
+            seed = _get(body, "fault_seed", int)
+        faults = self._random_faults(
+            _get(body, "fault_rate", float, default=None),
+            kinds,
+            seed,
+            _get(body, "fault_delay_seconds", float, default=None),
+        )
+        return faults, seed is not _UNSET
 
     async def _get_requests(self, _request: web.Request) -> web.Response:
         return _json([_to_json(r) for r in self.requests])

@@ -48,6 +48,16 @@ DEFAULT_THROTTLE_SECONDS: Final = 5.0
 FAULT_KINDS: Final = frozenset(
     {"delay", "http500", "html", "json", "malformed", "truncated", "drop", "code"}
 )
+# What random faults draw from unless told otherwise: a delay past the
+# client's timeout, HTTP 500, broken and cut-short XML, a dropped connection
+# and a 2100-range ("internal error") result code.
+RANDOM_FAULT_KINDS: Final = frozenset(
+    {"delay", "http500", "malformed", "truncated", "drop", "code"}
+)
+# Longer than the integration's client waits (30 s).
+DEFAULT_FAULT_DELAY_SECONDS: Final = 35.0
+# ClickSend's internal-error result codes.
+INTERNAL_ERROR_CODES: Final = range(2100, 2200)
 
 SUCCESS: Final = ("0000", "Success")
 MISSING_CREDENTIALS: Final = ("2006", "Missing credentials")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import itertools
+import random
 import time
 from typing import TYPE_CHECKING
 import uuid
@@ -16,6 +17,7 @@ import uuid
 from .const import (
     BANNED,
     BANNED_USERNAME,
+    DEFAULT_FAULT_DELAY_SECONDS,
     DEFAULT_THROTTLE_SECONDS,
     DELIVERED,
     DEMO_BALANCE,
@@ -24,6 +26,8 @@ from .const import (
     EMPTY_MESSAGE,
     ENDPOINTS,
     FAULT_KINDS,
+    INTERNAL_ERROR,
+    INTERNAL_ERROR_CODES,
     INVALID_CREDENTIALS,
     INVALID_RECIPIENT,
     INVALID_SENDER_ID,
@@ -34,6 +38,7 @@ from .const import (
     NOT_ACTIVATED,
     NOTACTIVE_USERNAME,
     PRICE_PER_PART,
+    RANDOM_FAULT_KINDS,
     SUCCESS,
     TEST_ACCOUNT_KEY,
     TEST_NUMBERS,
@@ -45,7 +50,7 @@ from .const import (
 from .sms import UNICODE, message_parts, normalise_number, valid_sender_id
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
 
 class ApiError(Exception):
@@ -210,6 +215,53 @@ class Fault:
     error_text: str = "Internal error"
 
 
+@dataclass(frozen=True, slots=True)
+class RandomFaults:
+    """Random misbehaviour: each API request faults with probability `rate`.
+
+    The kind is drawn evenly from `kinds`; a "delay" lasts `delay_seconds`
+    and a "code" is drawn from 2100-2199. The same seed and the same
+    requests give the same faults.
+    """
+
+    rate: float = 0.0
+    kinds: frozenset[str] = RANDOM_FAULT_KINDS
+    seed: int | None = None
+    delay_seconds: float = DEFAULT_FAULT_DELAY_SECONDS
+
+    def __post_init__(self) -> None:
+        """Refuse what cannot be drawn from."""
+        if not 0.0 <= self.rate <= 1.0:
+            raise ValueError("The fault rate is a probability, from 0 to 1")
+        if not self.kinds:
+            raise ValueError("Random faults need at least one kind")
+        if unknown := self.kinds - FAULT_KINDS:
+            raise ValueError(
+                f"Unknown fault kinds {sorted(unknown)}; use {sorted(FAULT_KINDS)}"
+            )
+        if self.delay_seconds < 0:
+            raise ValueError("A delay cannot be negative")
+
+
+@dataclass(slots=True)
+class FaultRecord:
+    """A fault that hit one API request, queued or drawn at random.
+
+    `handed_out` names the replies (their message_id) or delivery reports
+    (the sent message's ID) that reply.php or delivery.php marked as polled
+    in an answer the fault then delayed or cut short.
+    """
+
+    request: int
+    endpoint: str
+    kind: str
+    source: str
+    time: float
+    seconds: float = 0.0
+    code: str = ""
+    handed_out: list[str] = field(default_factory=list)
+
+
 def receipt_for(number: str) -> tuple[str, int]:
     """Apply the documented rule: numbers ending in 0 bounce, others arrive."""
     return UNDELIVERED if number.endswith("0") else DELIVERED
@@ -250,6 +302,11 @@ class SimulatorState:
         self.replies: list[InboundItem] = []
         self.receipts: list[ReceiptItem] = []
         self.faults: list[Fault] = []
+        self.fault_log: list[FaultRecord] = []
+        self.random_faults = RandomFaults()
+        self._rng = random.Random()  # noqa: S311 - faults, not secrets
+        # What the latest reply.php or delivery.php answer handed out.
+        self.last_handed_out: list[str] = []
         self._last_sent: dict[tuple[str, str, str], float] = {}
         self._seq = itertools.count(1)
         self.clear()
@@ -262,6 +319,8 @@ class SimulatorState:
         self.replies = []
         self.receipts = []
         self.faults = []
+        self.fault_log = []
+        self.last_handed_out = []
         self._last_sent = {}
         self.add_account(Account(DEMO_USERNAME, DEMO_KEY))
         self.add_account(Account(NOCREDIT_USERNAME, TEST_ACCOUNT_KEY, balance=0.0))
@@ -348,6 +407,43 @@ class SimulatorState:
                     self.faults.remove(fault)
                 return fault
         return None
+
+    def set_random_faults(self, faults: RandomFaults, *, reseed: bool) -> None:
+        """Draw faults by these settings; reseed to start the sequence over."""
+        self.random_faults = faults
+        if reseed:
+            self._rng.seed(faults.seed)
+
+    def draw_fault(self, endpoint: str) -> Fault | None:
+        """Draw whether this request faults, and how; one draw per request."""
+        faults = self.random_faults
+        if faults.rate <= 0 or self._rng.random() >= faults.rate:
+            return None
+        kind = self._rng.choice(sorted(faults.kinds))
+        code, error_text = INTERNAL_ERROR
+        if kind == "code":
+            code = str(self._rng.choice(INTERNAL_ERROR_CODES))
+        return Fault(
+            kind=kind,
+            endpoint=endpoint,
+            seconds=faults.delay_seconds if kind == "delay" else 0.0,
+            code=code,
+            error_text=error_text,
+        )
+
+    def log_fault(self, endpoint: str, fault: Fault, source: str) -> FaultRecord:
+        """Remember that the latest request met this fault."""
+        record = FaultRecord(
+            request=len(self.requests),
+            endpoint=endpoint,
+            kind=fault.kind,
+            source=source,
+            time=self.clock(),
+            seconds=fault.seconds if fault.kind == "delay" else 0.0,
+            code=fault.code if fault.kind == "code" else "",
+        )
+        self.fault_log.append(record)
+        return record
 
     # send.php
 
@@ -481,11 +577,16 @@ class SimulatorState:
 
     def _poll[T: (InboundItem, ReceiptItem)](self, items: list[T]) -> list[T]:
         if self.mode == "inbox":
+            self._hand_out(items)
             return items
         fresh = [item for item in items if not item.polled]
         for item in fresh:
             item.polled = True
+        self._hand_out(fresh)
         return fresh
+
+    def _hand_out(self, items: Iterable[InboundItem | ReceiptItem]) -> None:
+        self.last_handed_out = [item.message_id for item in items]
 
     # history.php
 

@@ -1,0 +1,139 @@
+"""Fixtures for the end-to-end tests: real processes, reached only over HTTP.
+
+One simulator and one Home Assistant serve the whole module; its tests run in
+order, each a step a user takes, sharing what earlier steps made (the token,
+the entry). The processes are stopped, and their ports freed, however the
+module ends; a failing test shows the end of Home Assistant's log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Generator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from tools.hass_harness import (
+    ControlApi,
+    HassClient,
+    HassProcess,
+    SimulatorProcess,
+    free_port,
+    write_configuration,
+)
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations() -> Generator[None]:
+    """Replace the suite's autouse fixture: no in-process Home Assistant here."""
+    return
+
+
+@dataclass
+class Stack:
+    """The processes of one module, and what the steps learned so far."""
+
+    root: Path
+    simulator: SimulatorProcess | None = None
+    hass: HassProcess | None = None
+    token: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    async def start(self, session: aiohttp.ClientSession) -> None:
+        """Start the simulator, then Home Assistant on a free port."""
+        self.simulator = SimulatorProcess(self.root / "simulator.out")
+        await self.simulator.start_and_wait()
+        port = free_port()
+        config_dir = self.root / "config"
+        write_configuration(config_dir, port)
+        self.hass = HassProcess(config_dir, port)
+        await self.hass.start_and_wait(session)
+
+    def close(self) -> None:
+        """Stop Home Assistant (gracefully if it can), then the simulator."""
+        for process in (self.hass, self.simulator):
+            if process is not None:
+                process.stop_sync(timeout=30)
+
+    def log_tail(self) -> str:
+        """Return the end of Home Assistant's log, for a failure report."""
+        if self.hass is None:
+            return "(Home Assistant was not started)"
+        return self.hass.log_tail(80)
+
+
+@dataclass
+class E2E:
+    """What a test works with: the processes, a client of each, shared facts."""
+
+    stack: Stack
+    session: aiohttp.ClientSession
+    client: HassClient
+    sim: ControlApi
+
+    @property
+    def hass(self) -> HassProcess:
+        """The Home Assistant process."""
+        assert self.stack.hass is not None
+        return self.stack.hass
+
+    @property
+    def simulator(self) -> SimulatorProcess:
+        """The simulator process."""
+        assert self.stack.simulator is not None
+        return self.stack.simulator
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """What earlier steps learned (entry ID, webhook ID, message IDs)."""
+        return self.stack.facts
+
+    def fact(self, name: str) -> Any:
+        """Return what an earlier step learned, failing clearly if it did not."""
+        assert name in self.facts, f"an earlier step did not record {name!r}"
+        return self.facts[name]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Own the module's processes: stopped and ports freed whatever happens."""
+    processes = Stack(tmp_path_factory.mktemp("e2e"))
+    try:
+        yield processes
+    finally:
+        processes.close()
+
+
+@pytest.fixture
+async def e2e(stack: Stack, socket_enabled: None) -> AsyncIterator[E2E]:
+    """Give a test the running processes and clients of them.
+
+    The first test to ask starts the processes (sockets are allowed only
+    within a test, so the module-scoped fixture cannot).
+    """
+    async with aiohttp.ClientSession() as session:
+        if stack.hass is None:
+            await stack.start(session)
+        assert stack.hass is not None
+        assert stack.simulator is not None
+        client = HassClient(session, stack.hass.base_url)
+        client.token = stack.token
+        yield E2E(
+            stack, session, client, ControlApi(session, stack.simulator.control_url)
+        )
+        stack.token = client.token
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach the end of Home Assistant's log to a failed step's report."""
+    report = yield
+    processes = getattr(item, "funcargs", {}).get("stack")
+    if report.failed and isinstance(processes, Stack):
+        report.sections.append(("Home Assistant log (tail)", processes.log_tail()))
+    return report

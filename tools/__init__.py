@@ -1,0 +1,1 @@
+"""Development tools shared by the end-to-end tests and the soak script."""
