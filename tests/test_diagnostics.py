@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
-from clicksend_simulator import DEMO_KEY
+from clicksend_simulator import DEMO_KEY, ClickSendSimulator
 from homeassistant.core import HomeAssistant
 
 
@@ -37,3 +37,22 @@ async def test_diagnostics_redact_secrets_and_numbers(
     assert "**REDACTED**999" in text
     assert "SamsHome" in text
     assert loaded_entry.data["webhook_id"] not in text
+
+
+async def test_diagnostics_of_an_account_that_does_not_load(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: ClickSendSimulator,
+    config_entry: MockConfigEntry,
+) -> None:
+    """Diagnostics are most needed when the account does not load."""
+    simulator.add_fault("http500", endpoint="balance.php")
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, config_entry
+    )
+    assert diagnostics["state"] == "setup_retry"
+    assert "account" not in diagnostics
+    assert len(diagnostics["recipients"]) == 2
+    assert DEMO_KEY not in str(diagnostics)

@@ -26,7 +26,7 @@ from custom_components.clicksend_sms.inbox import (
     storage_key,
 )
 from homeassistant.components import webhook
-from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import CoreState, Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util.aiohttp import MockRequest
@@ -583,3 +583,58 @@ async def test_refused_key_while_polling_asks_for_a_new_one(
     await _next_poll(hass, freezer)
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+@pytest.mark.parametrize(
+    "options", [{"poll_replies": False, "poll_delivery_reports": False}]
+)
+async def test_pushes_wait_while_the_account_cannot_load(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """ClickSend's API is down but its push works: nothing pushed is lost."""
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    simulator.add_fault("http500", endpoint="balance.php")
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+
+    with patch("custom_components.clicksend_sms.webhook.MAX_WAITING", 1):
+        assert (
+            await _push(hass_client_no_auth, data={"from": REAL, "message": "a"}) == 200
+        )
+        # Beyond what is kept, ClickSend is told the push failed.
+        assert (
+            await _push(hass_client_no_auth, data={"from": REAL, "message": "b"}) == 503
+        )
+    assert received == []
+
+    # The retry succeeds: what waited fires.
+    freezer.tick(timedelta(minutes=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert [(e.data["message"], e.data["source"]) for e in received] == [("a", "push")]
+
+
+async def test_removing_an_entry_that_never_loaded_stops_its_webhook(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    config_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """The webhook kept through failed set-ups goes with the entry."""
+    simulator.add_fault("http500", endpoint="balance.php")
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    await hass.config_entries.async_remove(config_entry.entry_id)
+    await hass.async_block_till_done()
+    # Home Assistant answers 200 for a webhook it does not know, firing nothing.
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    assert await _push(hass_client_no_auth, data={"from": REAL, "message": "x"}) == 200
+    assert received == []
+    assert WEBHOOK_ID not in hass.data["webhook"]

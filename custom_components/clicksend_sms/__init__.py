@@ -21,7 +21,11 @@ from .inbox import InboxCoordinator, async_remove_fired_record
 from .issues import async_delete_low_credit_issue
 from .notify import CONF_ENTRY
 from .services import async_setup_services
-from .webhook import async_register_webhook, async_remove_cloudhook
+from .webhook import (
+    async_register_webhook,
+    async_remove_cloudhook,
+    async_unregister_webhook,
+)
 
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
 
@@ -36,6 +40,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) -> bool:
     """Connect to the account; refuse to load until ClickSend answers."""
+    # Pushes are taken in from the start, even while ClickSend's API fails.
+    pushes = async_register_webhook(hass, entry)
     client = ClickSendClient(
         async_get_clientsession(hass),
         entry.data[CONF_USERNAME],
@@ -57,16 +63,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) ->
     )
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    async_register_webhook(hass, entry)
     if inbox.update_interval is not None:
         # Keep polling whether or not an entity listens.
         entry.async_on_unload(inbox.async_add_listener(lambda: None))
     if hass.state is CoreState.running:
-        await inbox.async_start()
+        await inbox.async_start(pushes)
     else:
 
         async def _async_start(_: HomeAssistant) -> None:
-            await inbox.async_start()
+            await inbox.async_start(pushes)
 
         # Fire and poll once Home Assistant has started: automations are not
         # listening before.
@@ -97,11 +102,14 @@ async def _async_update_listener(
 async def async_unload_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) -> bool:
     """Unload the platforms; the webhook, legacy service and repair go too."""
     async_delete_low_credit_issue(hass, entry.entry_id)
+    async_unregister_webhook(hass, entry)
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) -> None:
     """Leave nothing behind of a removed account."""
     async_delete_low_credit_issue(hass, entry.entry_id)
+    # An entry that never loaded kept its webhook through its failed set-ups.
+    async_unregister_webhook(hass, entry)
     await async_remove_fired_record(hass, entry.entry_id)
     await async_remove_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
@@ -47,10 +48,7 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: ClickSendConfigEntry
 ) -> dict[str, Any]:
     """Describe the entry, its recipients and what the coordinators know."""
-    account = entry.runtime_data.account
-    inbox = entry.runtime_data.inbox
-    balance = account.data
-    return {
+    diagnostics: dict[str, Any] = {
         "entry": {
             "data": async_redact_data(dict(entry.data), TO_REDACT),
             "options": {
@@ -66,6 +64,16 @@ async def async_get_config_entry_diagnostics(
             }
             for subentry in entry.subentries.values()
         ],
+        "state": entry.state.value,
+    }
+    if entry.state is not ConfigEntryState.LOADED:
+        # Most needed when the account does not load: tell what is known.
+        return diagnostics
+    account = entry.runtime_data.account
+    inbox = entry.runtime_data.inbox
+    balance = account.data
+    return {
+        **diagnostics,
         "account": {
             **_polling(account),
             "balance": balance.balance,

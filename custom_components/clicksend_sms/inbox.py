@@ -15,7 +15,7 @@ from datetime import timedelta
 import hashlib
 import logging
 import re
-from typing import Any, Final, Literal, override
+from typing import TYPE_CHECKING, Any, Final, Literal, override
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
@@ -33,6 +33,9 @@ from .const import (
     DOMAIN,
 )
 from .coordinator import ClickSendConfigEntry
+
+if TYPE_CHECKING:
+    from .webhook import PushListener
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -188,10 +191,6 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         self._replies = FingerprintRecord()
         self._receipts = FingerprintRecord()
         self._device_id: str | None = None
-        # Until Home Assistant has started, automations are not listening:
-        # pushed items wait here.
-        self._started = False
-        self._waiting: list[tuple[list[InboundReply], list[DeliveryReceipt]]] = []
 
     async def async_load(self) -> None:
         """Read what was fired before the last restart."""
@@ -199,12 +198,13 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         self._replies = FingerprintRecord(stored.get("replies", []))
         self._receipts = FingerprintRecord(stored.get("receipts", []))
 
-    async def async_start(self) -> None:
-        """Fire what was pushed while starting, then poll for the first time."""
-        self._started = True
-        waiting, self._waiting = self._waiting, []
-        for replies, receipts in waiting:
-            self.async_process(replies, receipts, "push")
+    async def async_start(self, pushes: PushListener) -> None:
+        """Fire what was pushed while waiting, then poll for the first time.
+
+        Not before Home Assistant has started: automations are not listening.
+        """
+        pushes.attach(self)
+        self.config_entry.async_on_unload(pushes.detach)
         if self.update_interval is not None:
             await self.async_refresh()
 
@@ -257,7 +257,7 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         if failures:
             raise UpdateFailed(
                 translation_domain=DOMAIN,
-                translation_key="update_failed",
+                translation_key="poll_failed",
                 translation_placeholders={"error": "; ".join(failures)},
             )
         return self.data
@@ -272,9 +272,6 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         """Fire each item not seen before, in order; return how many fired."""
         replies = list(replies)
         receipts = list(receipts)
-        if not self._started:
-            self._waiting.append((replies, receipts))
-            return 0
         if source == "poll":
             if replies:
                 self._replies.keep_whole_poll(len(replies))

@@ -10,6 +10,7 @@ encodings and both spellings are accepted.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from http import HTTPStatus
 import json
 import logging
@@ -19,18 +20,24 @@ from urllib.parse import parse_qsl
 from aiohttp import hdrs, web
 
 from homeassistant.components import webhook
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.util.hass_dict import HassKey
 
 from .api import DeliveryReceipt, InboundReply
 from .const import CONF_USERNAME, CONF_WEBHOOK_ID, DOMAIN
 
 if TYPE_CHECKING:
     from .coordinator import ClickSendConfigEntry
+    from .inbox import InboxCoordinator
 
 _LOGGER = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
+# Pushes kept for an entry that is not running, at most.
+MAX_WAITING = 1000
+
+DATA_PUSH: HassKey[dict[str, PushListener]] = HassKey(f"{DOMAIN}_push")
 
 # Each field, as v2 and v3 name it.
 _REPLY_FIELDS: dict[str, tuple[str, ...]] = {
@@ -104,14 +111,53 @@ def _decode(body: bytes | bytearray, content_type: str) -> Mapping[str, Any] | N
     return dict(parse_qsl(text, keep_blank_values=True))
 
 
+@dataclass
+class PushListener:
+    """Where the webhook of one entry hands what ClickSend pushes."""
+
+    inbox: InboxCoordinator | None = None
+    # Pushes that came while the entry was not running: before Home
+    # Assistant started, during a failed set-up, during a reload.
+    waiting: list[InboundReply | DeliveryReceipt] = field(default_factory=list)
+
+    def hand_over(self, item: InboundReply | DeliveryReceipt) -> bool:
+        """Fire the item, or keep it until the entry's inbox runs.
+
+        False when it can be neither: too many are waiting already.
+        """
+        if self.inbox is None:
+            if len(self.waiting) >= MAX_WAITING:
+                return False
+            self.waiting.append(item)
+        elif isinstance(item, InboundReply):
+            self.inbox.async_process((item,), (), "push")
+        else:
+            self.inbox.async_process((), (item,), "push")
+        return True
+
+    def attach(self, inbox: InboxCoordinator) -> None:
+        """Let the inbox take over, with what waited."""
+        self.inbox = inbox
+        waiting, self.waiting = self.waiting, []
+        for item in waiting:
+            self.hand_over(item)
+
+    def detach(self) -> None:
+        """Keep pushes waiting again, as the entry stops."""
+        self.inbox = None
+
+
 async def _async_handle_push(
-    entry: ClickSendConfigEntry, request: web.Request
+    hass: HomeAssistant, entry_id: str, request: web.Request
 ) -> web.Response:
     """Fire what ClickSend pushed; refuse what is not for this account.
 
     Cloudhooks hand over a MockRequest: only its headers and one content
     stream are to be relied on.
     """
+    # The webhook is unregistered with the listener and before the entry goes.
+    entry = hass.config_entries.async_get_known_entry(entry_id)
+    listener = hass.data[DATA_PUSH][entry_id]
     length = request.headers.get(hdrs.CONTENT_LENGTH, "")
     if length.isdigit() and int(length) > MAX_BODY_BYTES:
         return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
@@ -132,32 +178,53 @@ async def _async_handle_push(
         # Another account's push, or a forgery: say so without its content.
         _LOGGER.debug("Ignored a push for another ClickSend username")
         return web.Response(status=HTTPStatus.FORBIDDEN)
-    inbox = entry.runtime_data.inbox
-    if isinstance(item, InboundReply):
-        inbox.async_process((item,), (), "push")
-    else:
-        inbox.async_process((), (item,), "push")
+    if not listener.hand_over(item):
+        # Said, not only logged: ClickSend sees that the push failed.
+        _LOGGER.warning(
+            "Refused a push for %s: %d are waiting for the account to load",
+            entry.title,
+            MAX_WAITING,
+        )
+        return web.Response(status=HTTPStatus.SERVICE_UNAVAILABLE)
     return web.Response(status=HTTPStatus.OK)
 
 
-def async_register_webhook(hass: HomeAssistant, entry: ClickSendConfigEntry) -> None:
-    """Listen for ClickSend's push until the entry unloads."""
-    webhook_id: str = entry.data[CONF_WEBHOOK_ID]
+@callback
+def async_register_webhook(
+    hass: HomeAssistant, entry: ClickSendConfigEntry
+) -> PushListener:
+    """Listen for ClickSend's push from the first set-up on.
+
+    The webhook stays through failed set-ups, until the entry is unloaded or
+    removed, so that pushes wait rather than vanish.
+    """
+    listeners = hass.data.setdefault(DATA_PUSH, {})
+    if (listener := listeners.get(entry.entry_id)) is not None:
+        return listener
+    listener = listeners[entry.entry_id] = PushListener()
+    entry_id = entry.entry_id
 
     async def _async_handle(
         hass: HomeAssistant, webhook_id: str, request: web.Request
     ) -> web.Response:
-        return await _async_handle_push(entry, request)
+        return await _async_handle_push(hass, entry_id, request)
 
     webhook.async_register(
         hass,
         DOMAIN,
         f"ClickSend SMS {entry.title}",
-        webhook_id,
+        entry.data[CONF_WEBHOOK_ID],
         _async_handle,
         allowed_methods=["POST"],
     )
-    entry.async_on_unload(lambda: webhook.async_unregister(hass, webhook_id))
+    return listener
+
+
+@callback
+def async_unregister_webhook(hass: HomeAssistant, entry: ClickSendConfigEntry) -> None:
+    """Stop listening for an entry's push."""
+    if hass.data.get(DATA_PUSH, {}).pop(entry.entry_id, None) is not None:
+        webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
 
 
 async def async_webhook_url(hass: HomeAssistant, webhook_id: str) -> str:
