@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+from datetime import timedelta
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
+from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from clicksend_simulator import DEMO_KEY, DEMO_USERNAME, ClickSendSimulator
 
@@ -135,3 +140,16 @@ async def setup_with_platforms(
     with patch("custom_components.clicksend_sms.PLATFORMS", platforms):
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
+
+
+async def let_time_pass(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
+) -> None:
+    """Move the clock on, and let what that starts (polls over sockets) finish.
+
+    Nothing may be in flight while time jumps, or its timeout would fire.
+    """
+    await hass.async_block_till_done(wait_background_tasks=True)
+    freezer.tick(delta)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)

@@ -9,10 +9,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from clicksend_simulator import DEMO_USERNAME, ClickSendSimulator
@@ -24,7 +21,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 
-from .conftest import WEBHOOK_ID
+from .conftest import WEBHOOK_ID, let_time_pass
 
 BLUEPRINTS = Path(__file__).parent.parent / "blueprints" / "automation" / DOMAIN
 SOURCE_URL = (
@@ -65,10 +62,7 @@ async def _automation(hass: HomeAssistant, blueprint: str, **inputs: Any) -> Non
 
 async def _next_poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     """Let one poll interval (60 s by default) pass and the poll finish."""
-    await hass.async_block_till_done(wait_background_tasks=True)
-    freezer.tick(timedelta(seconds=61))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await let_time_pass(hass, freezer, timedelta(seconds=61))
 
 
 async def _push(hass_client_no_auth: ClientSessionGenerator, **fields: str) -> None:

@@ -31,18 +31,14 @@ from homeassistant.core import CoreState, Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util.aiohttp import MockRequest
 
-from .conftest import WEBHOOK_ID
+from .conftest import WEBHOOK_ID, let_time_pass
 
 REAL = "+61400000001"
 
 
 async def _next_poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     """Let one poll interval (60 s by default) pass and the poll finish."""
-    # Nothing may be in flight while time jumps, or its timeout would fire.
-    await hass.async_block_till_done(wait_background_tasks=True)
-    freezer.tick(timedelta(seconds=61))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await let_time_pass(hass, freezer, timedelta(seconds=61))
 
 
 def _data(events: list[Event]) -> list[dict[str, Any]]:

@@ -7,10 +7,7 @@ import logging
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from clicksend_simulator import DEMO_USERNAME, TEST_ACCOUNT_KEY, ClickSendSimulator
 from custom_components.clicksend_sms.const import DOMAIN
@@ -23,6 +20,8 @@ from homeassistant.helpers import (
     issue_registry as ir,
 )
 
+from .conftest import let_time_pass
+
 BALANCE = "sensor.demo_balance"
 
 
@@ -30,11 +29,7 @@ async def _next_balance_update(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Let the 15 minutes between balance updates pass."""
-    # Nothing may be in flight while time jumps, or its timeout would fire.
-    await hass.async_block_till_done(wait_background_tasks=True)
-    freezer.tick(timedelta(minutes=15, seconds=1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await let_time_pass(hass, freezer, timedelta(minutes=15, seconds=1))
 
 
 @pytest.mark.parametrize(
