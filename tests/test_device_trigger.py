@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import probatio
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_get_device_automations,
@@ -12,6 +14,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.clicksend_sms.const import DOMAIN
 from custom_components.clicksend_sms.device_trigger import (
+    TRIGGER_SCHEMA,
     async_get_trigger_capabilities,
 )
 from homeassistant.components import automation
@@ -142,3 +145,11 @@ async def test_no_triggers_on_recipient_devices(
         hass, DeviceAutomationType.TRIGGER, alex.id
     )
     assert [t for t in triggers if t["domain"] == DOMAIN] == []
+
+
+def test_status_filter_only_on_delivery_reports() -> None:
+    """An SMS has no delivery status: a filter on it is refused."""
+    base = {"platform": "device", "domain": DOMAIN, "device_id": "abc"}
+    assert TRIGGER_SCHEMA({**base, "type": "delivery_report", "status": "other"})
+    with pytest.raises(probatio.Invalid):
+        TRIGGER_SCHEMA({**base, "type": "sms_received", "status": "other"})

@@ -25,8 +25,13 @@ from custom_components.clicksend_sms.inbox import (
     FingerprintRecord,
     storage_key,
 )
+from custom_components.clicksend_sms.webhook import PushListener, _async_handle_push
 from homeassistant.components import webhook
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.config_entries import (
+    SOURCE_REAUTH,
+    ConfigEntryDisabler,
+    ConfigEntryState,
+)
 from homeassistant.core import CoreState, Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util.aiohttp import MockRequest
@@ -428,7 +433,10 @@ async def test_poll_options_are_followed(
 
 def test_fingerprint_record_is_bounded() -> None:
     """Memory stays bounded however many items arrive."""
-    record = FingerprintRecord(str(n) for n in range(MAX_FINGERPRINTS + 5))
+    record = FingerprintRecord()
+    for n in range(MAX_FINGERPRINTS + 5):
+        record.add(str(n))
+    record.trim()
     assert len(record) == MAX_FINGERPRINTS
     assert record.as_list()[0] == "5"
     # Seeing an item again keeps it the longest.
@@ -438,6 +446,12 @@ def test_fingerprint_record_is_bounded() -> None:
     record.trim()
     assert record.as_list()[-2:] == ["5", "new"]
     assert record.as_list()[0] == "7"
+    # What was stored before a restart is all kept until the next poll.
+    reloaded = FingerprintRecord([*record.as_list(), "more"])
+    assert len(reloaded) == MAX_FINGERPRINTS + 1
+    reloaded.keep_whole_poll(0)
+    reloaded.trim()
+    assert len(reloaded) == MAX_FINGERPRINTS
 
 
 async def test_inbox_larger_than_the_record_does_not_fire_again(
@@ -508,6 +522,7 @@ async def test_polling_waits_for_home_assistant_to_start(
     hass: HomeAssistant,
     simulator: ClickSendSimulator,
     config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """At start-up, nothing fires until automations are ready; nothing is lost."""
     received = async_capture_events(hass, EVENT_RECEIVED)
@@ -528,6 +543,10 @@ async def test_polling_waits_for_home_assistant_to_start(
         ),
     )
     assert response.status == 200
+    # However long the start takes, nothing is polled before it ends.
+    freezer.tick(timedelta(minutes=5))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert "reply.php" not in {request.endpoint for request in simulator.requests}
     assert received == []
 
@@ -634,3 +653,80 @@ async def test_removing_an_entry_that_never_loaded_stops_its_webhook(
     assert await _push(hass_client_no_auth, data={"from": REAL, "message": "x"}) == 200
     assert received == []
     assert WEBHOOK_ID not in hass.data["webhook"]
+
+
+async def test_an_entry_unloaded_before_the_start_does_not_poll(
+    hass: HomeAssistant, simulator: ClickSendSimulator, config_entry: MockConfigEntry
+) -> None:
+    """The start of an entry that went meanwhile is skipped."""
+    hass.set_state(CoreState.not_running)
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    inbox = config_entry.runtime_data.inbox
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    await hass.async_start()
+    await hass.async_block_till_done()
+    # Even if its start had already been under way.
+    await inbox.async_start(PushListener())
+    assert "reply.php" not in {request.endpoint for request in simulator.requests}
+
+
+async def test_pushes_wait_through_an_unload(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """A reload (unload, set-up) does not turn pushes away."""
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    assert await _push(hass_client_no_auth, data={"from": REAL, "message": "w"}) == 200
+    assert received == []
+    assert await hass.config_entries.async_setup(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert [event.data["message"] for event in received] == ["w"]
+
+
+async def test_disabling_stops_the_webhook(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    config_entry: MockConfigEntry,
+) -> None:
+    """A disabled account listens to nothing."""
+    assert WEBHOOK_ID in hass.data["webhook"]
+    await hass.config_entries.async_set_disabled_by(
+        loaded_entry.entry_id, ConfigEntryDisabler.USER
+    )
+    await hass.async_block_till_done()
+    assert WEBHOOK_ID not in hass.data["webhook"]
+    # Removing it afterwards has nothing left to stop.
+    await hass.config_entries.async_remove(loaded_entry.entry_id)
+
+
+async def test_disabled_before_it_ever_loaded(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    config_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """An account disabled while it could not load stops taking pushes."""
+    simulator.add_fault("http500", endpoint="balance.php")
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    await hass.config_entries.async_set_disabled_by(
+        config_entry.entry_id, ConfigEntryDisabler.USER
+    )
+    await hass.async_block_till_done()
+    assert await _push(hass_client_no_auth, data={"from": REAL, "message": "x"}) == 503
+    assert WEBHOOK_ID not in hass.data["webhook"]
+
+
+async def test_push_for_an_entry_that_is_gone(hass: HomeAssistant) -> None:
+    """A push that outlived its entry is turned away."""
+    response = await _async_handle_push(
+        hass,
+        "gone",
+        MockRequest(content=b"from=1&message=x", mock_source="test", method="POST"),
+    )
+    assert response.status == 503

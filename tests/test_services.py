@@ -279,7 +279,12 @@ async def test_a_failed_sender_group_does_not_hide_the_others(
     with pytest.raises(HomeAssistantError) as err:
         await _send(hass, response=False, to=["Sam", "Alex"], message="Again")
     assert err.value.translation_key == "recipients_rejected"
-    assert "+61422222222" in str(err.value)
+    assert "+61422222222: Internal error (2101)" in str(err.value)
+    # A failure without a code from ClickSend (a lost connection) says so.
+    simulator.add_fault("drop", endpoint="send.php")
+    with pytest.raises(HomeAssistantError) as err:
+        await _send(hass, response=False, to=["Sam", "Alex"], message="Third")
+    assert "+61422222222: Could not reach ClickSend" in str(err.value)
 
 
 async def test_naive_schedule_is_read_in_home_assistant_time_zone(
@@ -322,3 +327,15 @@ async def test_templated_numbers_keep_their_plus(
     )
     await hass.async_block_till_done()
     assert [(m.to, m.message) for m in simulator.sent] == [(REAL_NUMBER, "Got it")]
+
+
+@pytest.mark.parametrize("options", [{"country": "AU"}])
+async def test_numbers_that_came_as_numbers(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """A number starting with the country's code is international; else ask."""
+    await _send(hass, to=[61400000001], message="Intl")
+    assert simulator.sent[-1].to == REAL_NUMBER
+    with pytest.raises(ServiceValidationError) as err:
+        await _send(hass, to=[2025550123], message="Ambiguous")
+    assert err.value.translation_key == "ambiguous_number"

@@ -63,9 +63,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) ->
     )
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    if inbox.update_interval is not None:
-        # Keep polling whether or not an entity listens.
-        entry.async_on_unload(inbox.async_add_listener(lambda: None))
     if hass.state is CoreState.running:
         await inbox.async_start(pushes)
     else:
@@ -100,10 +97,16 @@ async def _async_update_listener(
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) -> bool:
-    """Unload the platforms; the webhook, legacy service and repair go too."""
+    """Unload the platforms; the legacy service and the repair go too.
+
+    The webhook stays, pushes waiting, unless the entry is being disabled:
+    a reload must not answer ClickSend's pushes with "unknown webhook".
+    """
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     async_delete_low_credit_issue(hass, entry.entry_id)
-    async_unregister_webhook(hass, entry)
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if entry.disabled_by is not None:
+        async_unregister_webhook(hass, entry)
+    return unloaded
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) -> None:

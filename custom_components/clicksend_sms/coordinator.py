@@ -98,8 +98,10 @@ class AccountCoordinator(DataUpdateCoordinator[Balance]):
             ) from err
         if self._exhausted_pending:
             self._exhausted_pending = False
-            self._exhausted_at = balance.balance
-        elif self._exhausted_at is not None and balance.balance > self._exhausted_at:
+            # The lower of the balances before and after the failed send: a
+            # top-up in between clears the repair below.
+            self._exhausted_at = min(self.data.balance, balance.balance)
+        if self._exhausted_at is not None and balance.balance > self._exhausted_at:
             self._exhausted_at = None
         self._update_issue(balance.balance)
         return balance

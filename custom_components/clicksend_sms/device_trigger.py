@@ -29,11 +29,22 @@ TRIGGER_EVENTS = {
     TRIGGER_DELIVERY_REPORT: EVENT_DELIVERY_REPORT,
 }
 
-TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
-    {
-        probatio.Required(CONF_TYPE): probatio.In(list(TRIGGER_EVENTS)),
-        probatio.Optional(CONF_STATUS): probatio.In(STATUSES),
-    }
+
+def _status_only_for_reports(config: ConfigType) -> ConfigType:
+    """Refuse a status filter on SMS, which have no delivery status."""
+    if CONF_STATUS in config and config[CONF_TYPE] != TRIGGER_DELIVERY_REPORT:
+        raise probatio.Invalid("status applies to delivery_report triggers only")
+    return config
+
+
+TRIGGER_SCHEMA = probatio.All(
+    DEVICE_TRIGGER_BASE_SCHEMA.extend(
+        {
+            probatio.Required(CONF_TYPE): probatio.In(list(TRIGGER_EVENTS)),
+            probatio.Optional(CONF_STATUS): probatio.In(STATUSES),
+        }
+    ),
+    _status_only_for_reports,
 )
 
 

@@ -17,6 +17,7 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any, Final, Literal, override
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
@@ -115,8 +116,8 @@ class FingerprintRecord:
     def __init__(self, fingerprints: Iterable[str] = ()) -> None:
         """Start from what was stored."""
         self._seen: OrderedDict[str, None] = OrderedDict.fromkeys(fingerprints)
-        self._keep = MAX_FINGERPRINTS
-        self.trim()
+        # What was kept for the last poll before a restart is kept still.
+        self._keep = max(MAX_FINGERPRINTS, len(self._seen))
 
     def __len__(self) -> int:
         """How many are remembered."""
@@ -203,9 +204,22 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
 
         Not before Home Assistant has started: automations are not listening.
         """
+        entry = self.config_entry
+        if (
+            entry.state
+            not in (
+                ConfigEntryState.SETUP_IN_PROGRESS,
+                ConfigEntryState.LOADED,
+            )
+            or getattr(entry, "runtime_data", None) is None
+        ):
+            # The entry went before Home Assistant started.
+            return
         pushes.attach(self)
         self.config_entry.async_on_unload(pushes.detach)
         if self.update_interval is not None:
+            # Poll from now on, whether or not an entity listens.
+            self.config_entry.async_on_unload(self.async_add_listener(lambda: None))
             await self.async_refresh()
 
     async def async_flush(self) -> None:

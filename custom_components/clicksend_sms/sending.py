@@ -27,11 +27,37 @@ from .api import (
     validate_schedule,
     validate_sender_id,
 )
+from .api.countries import CALLING_CODES
 from .const import CONF_COUNTRY, CONF_NAME, CONF_PHONE_NUMBER, CONF_SENDER_ID, DOMAIN
 from .coordinator import ClickSendConfigEntry
 from .errors import api_error, input_error
 
 INSUFFICIENT_CREDIT_CODE = "2018"
+
+
+class NumberFromTemplate(str):
+    """Digits that came as a number, not text: their "+" may have been lost."""
+
+    __slots__ = ()
+
+
+def _read_number(text: str, country: str | None) -> str:
+    """Read a phone number; one that came as a number, with care.
+
+    "+61400000001" rendered by a template arrives as 61400000001. Without a
+    country, or when the digits start with the country's calling code, it is
+    international; otherwise "2025550123" could be national or not, and the
+    user is asked to write it as text.
+    """
+    if not isinstance(text, NumberFromTemplate):
+        return normalize_number(text, country)
+    if country is None or text.startswith(CALLING_CODES[country]):
+        return normalize_number(f"+{text}")
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="ambiguous_number",
+        translation_placeholders={"number": str(text)},
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,7 +95,7 @@ def _resolve_recipients(
     by_number = {recipient.number: recipient for recipient in saved}
     resolved: dict[str, _Recipient] = {}
     for item in to:
-        text = str(item).strip()
+        text = item if isinstance(item, NumberFromTemplate) else str(item).strip()
         if (recipient_by_name := by_name.get(text.casefold())) is not None:
             recipient = recipient_by_name
         elif any(char.isalpha() for char in text):
@@ -79,7 +105,7 @@ def _resolve_recipients(
                 translation_placeholders={"name": text},
             )
         else:
-            number = normalize_number(text, country)
+            number = _read_number(text, country)
             recipient = by_number.get(number) or _Recipient(number, None)
         resolved.setdefault(recipient.number, recipient)
     if not resolved:
@@ -103,7 +129,10 @@ def _failed(number: str, err: ClickSendError) -> RecipientResult:
 
 
 def _describe(result: RecipientResult) -> str:
-    return f"{result.to}: {result.error_text or 'rejected'} ({result.result_code})"
+    text = result.error_text or "rejected"
+    if result.result_code:
+        return f"{result.to}: {text} ({result.result_code})"
+    return f"{result.to}: {text}"
 
 
 async def async_send_sms(
@@ -169,10 +198,13 @@ async def async_send_sms(
         else:
             # The client answers one result per number, in the order given.
             results.update(zip(numbers, sent.recipients, strict=True))
-    if any(isinstance(err, InsufficientCreditError) for err in errors):
+    credit = [err for err in errors if isinstance(err, InsufficientCreditError)]
+    if credit:
         runtime.account.credit_exhausted()
     if len(errors) == len(groups):
-        raise api_error(errors[0]) from errors[0]
+        # Lack of credit is the cause the user can act on.
+        cause = (credit or errors)[0]
+        raise api_error(cause) from cause
 
     ordered = [results[recipient.number] for recipient in recipients]
     accepted = [result for result in ordered if result.accepted]

@@ -22,7 +22,7 @@ from .api import ClickSendError
 from .const import CONF_COUNTRY, CONF_SENDER_ID, DOMAIN
 from .coordinator import ClickSendConfigEntry
 from .errors import api_error
-from .sending import SmsRequest, async_send_sms
+from .sending import NumberFromTemplate, SmsRequest, async_send_sms
 
 SERVICE_SEND_SMS = "send_sms"
 SERVICE_GET_HISTORY = "get_history"
@@ -40,10 +40,11 @@ def recipient(value: Any) -> str:
     """Read one entry of "to".
 
     Home Assistant's templates turn a rendered "+61400000001" into the number
-    61400000001: an integer is an international number that lost its "+".
+    61400000001: an integer may be an international number that lost its
+    "+", which sending.py decides knowing the country.
     """
     if isinstance(value, int) and not isinstance(value, bool):
-        return f"+{value}"
+        return NumberFromTemplate(value)
     return cv.string(value)
 
 

@@ -117,7 +117,8 @@ class PushListener:
 
     inbox: InboxCoordinator | None = None
     # Pushes that came while the entry was not running: before Home
-    # Assistant started, during a failed set-up, during a reload.
+    # Assistant started, during a failed set-up, during a reload. They are
+    # kept in memory: a restart meanwhile loses those polling cannot fetch.
     waiting: list[InboundReply | DeliveryReceipt] = field(default_factory=list)
 
     def hand_over(self, item: InboundReply | DeliveryReceipt) -> bool:
@@ -155,9 +156,6 @@ async def _async_handle_push(
     Cloudhooks hand over a MockRequest: only its headers and one content
     stream are to be relied on.
     """
-    # The webhook is unregistered with the listener and before the entry goes.
-    entry = hass.config_entries.async_get_known_entry(entry_id)
-    listener = hass.data[DATA_PUSH][entry_id]
     length = request.headers.get(hdrs.CONTENT_LENGTH, "")
     if length.isdigit() and int(length) > MAX_BODY_BYTES:
         return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
@@ -173,6 +171,15 @@ async def _async_handle_push(
     if item is None:
         _LOGGER.debug("Ignored a push that is neither a reply nor a receipt")
         return web.Response(status=HTTPStatus.BAD_REQUEST)
+    # Looked up only now: the entry may have gone while the body came in.
+    entry = hass.config_entries.async_get_entry(entry_id)
+    listener = hass.data.get(DATA_PUSH, {}).get(entry_id)
+    if entry is None or listener is None:
+        return web.Response(status=HTTPStatus.SERVICE_UNAVAILABLE)
+    if entry.disabled_by is not None:
+        # Disabled before it ever loaded: stop listening for it.
+        async_unregister_webhook(hass, entry)
+        return web.Response(status=HTTPStatus.SERVICE_UNAVAILABLE)
     account = str(entry.data[CONF_USERNAME]).casefold()
     if item.username and item.username.casefold() != account:
         # Another account's push, or a forgery: say so without its content.
