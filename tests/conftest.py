@@ -24,7 +24,7 @@ from custom_components.clicksend_sms.const import (
     CONF_WEBHOOK_ID,
     DOMAIN,
 )
-from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.config_entries import ConfigEntryState, ConfigSubentryData
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 
@@ -153,3 +153,13 @@ async def let_time_pass(
     freezer.tick(delta)
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def set_up_while_clicksend_fails(
+    hass: HomeAssistant, simulator: ClickSendSimulator, entry: MockConfigEntry
+) -> None:
+    """Add the entry while balance.php fails: it waits to retry."""
+    simulator.add_fault("http500", endpoint="balance.php")
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_RETRY

@@ -387,51 +387,34 @@ class _FakeCloud(ModuleType):
         del self.hooks[webhook_id]
 
 
+@pytest.mark.parametrize(
+    ("connected", "logged_in", "url"),
+    [
+        # With Home Assistant Cloud, ClickSend pushes to a cloudhook.
+        (True, True, f"https://hooks.nabu.casa/{WEBHOOK_ID[:8]}"),
+        # While the cloud is not connected, or logged out: the local URL.
+        (False, True, f"https://home.example.com/api/webhook/{WEBHOOK_ID}"),
+        (True, False, f"https://home.example.com/api/webhook/{WEBHOOK_ID}"),
+    ],
+)
 async def test_cloudhook_with_home_assistant_cloud(
-    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    connected: bool,
+    logged_in: bool,
+    url: str,
 ) -> None:
-    """With Home Assistant Cloud, ClickSend pushes to a cloudhook, removed with the entry."""
-    cloud = _FakeCloud(connected=True)
-    hass.config.components.add("cloud")
-    with patch.dict(sys.modules, {"homeassistant.components.cloud": cloud}):
-        result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
-        assert result["description_placeholders"] == {
-            "webhook_url": f"https://hooks.nabu.casa/{WEBHOOK_ID[:8]}"
-        }
-        await hass.config_entries.async_remove(loaded_entry.entry_id)
-    assert cloud.hooks == {}
-
-
-async def test_cloud_not_connected_falls_back(
-    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
-) -> None:
-    """While the cloud is not connected, the local URL is shown; removal still works."""
-    cloud = _FakeCloud(connected=False)
+    """The push URL is a cloudhook when the cloud can give one; it goes with the entry."""
+    cloud = _FakeCloud(connected=connected, logged_in=logged_in)
     hass.config.components.add("cloud")
     hass.config.external_url = "https://home.example.com"
     with patch.dict(sys.modules, {"homeassistant.components.cloud": cloud}):
         result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
-        assert result["description_placeholders"] == {
-            "webhook_url": f"https://home.example.com/api/webhook/{WEBHOOK_ID}"
-        }
-        await hass.config_entries.async_remove(loaded_entry.entry_id)
-    assert loaded_entry.state is ConfigEntryState.NOT_LOADED
-
-
-async def test_cloud_without_subscription_is_not_used(
-    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
-) -> None:
-    """Logged out of the cloud, the local URL is the one to use."""
-    cloud = _FakeCloud(connected=True, logged_in=False)
-    hass.config.components.add("cloud")
-    hass.config.external_url = "https://home.example.com"
-    with patch.dict(sys.modules, {"homeassistant.components.cloud": cloud}):
-        result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
-        assert result["description_placeholders"] == {
-            "webhook_url": f"https://home.example.com/api/webhook/{WEBHOOK_ID}"
-        }
+        assert result["description_placeholders"] == {"webhook_url": url}
         await hass.config_entries.async_remove(loaded_entry.entry_id)
     assert cloud.hooks == {}
+    assert hass.config_entries.async_get_entry(loaded_entry.entry_id) is None
 
 
 async def test_removal_without_a_cloudhook(

@@ -14,6 +14,8 @@ from syrupy.filters import props
 from clicksend_simulator import DEMO_KEY, ClickSendSimulator
 from homeassistant.core import HomeAssistant
 
+from .conftest import set_up_while_clicksend_fails
+
 
 @pytest.mark.parametrize("options", [{"sender_id": "+61400000999", "country": "AU"}])
 async def test_diagnostics_redact_secrets_and_numbers(
@@ -46,9 +48,7 @@ async def test_diagnostics_of_an_account_that_does_not_load(
     config_entry: MockConfigEntry,
 ) -> None:
     """Diagnostics are most needed when the account does not load."""
-    simulator.add_fault("http500", endpoint="balance.php")
-    config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(config_entry.entry_id)
+    await set_up_while_clicksend_fails(hass, simulator, config_entry)
     diagnostics = await get_diagnostics_for_config_entry(
         hass, hass_client, config_entry
     )

@@ -36,7 +36,7 @@ from homeassistant.core import CoreState, Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util.aiohttp import MockRequest
 
-from .conftest import WEBHOOK_ID, let_time_pass
+from .conftest import WEBHOOK_ID, let_time_pass, set_up_while_clicksend_fails
 
 REAL = "+61400000001"
 
@@ -612,10 +612,7 @@ async def test_pushes_wait_while_the_account_cannot_load(
 ) -> None:
     """ClickSend's API is down but its push works: nothing pushed is lost."""
     received = async_capture_events(hass, EVENT_RECEIVED)
-    simulator.add_fault("http500", endpoint="balance.php")
-    config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(config_entry.entry_id)
-    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    await set_up_while_clicksend_fails(hass, simulator, config_entry)
 
     with patch("custom_components.clicksend_sms.webhook.MAX_WAITING", 1):
         assert (
@@ -642,10 +639,7 @@ async def test_removing_an_entry_that_never_loaded_stops_its_webhook(
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
     """The webhook kept through failed set-ups goes with the entry."""
-    simulator.add_fault("http500", endpoint="balance.php")
-    config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(config_entry.entry_id)
-    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    await set_up_while_clicksend_fails(hass, simulator, config_entry)
     await hass.config_entries.async_remove(config_entry.entry_id)
     await hass.async_block_till_done()
     # Home Assistant answers 200 for a webhook it does not know, firing nothing.
@@ -710,10 +704,7 @@ async def test_disabled_before_it_ever_loaded(
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
     """An account disabled while it could not load stops taking pushes."""
-    simulator.add_fault("http500", endpoint="balance.php")
-    config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(config_entry.entry_id)
-    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    await set_up_while_clicksend_fails(hass, simulator, config_entry)
     await hass.config_entries.async_set_disabled_by(
         config_entry.entry_id, ConfigEntryDisabler.USER
     )
