@@ -15,11 +15,11 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from .api import (
-    ClickSendApiError,
     ClickSendError,
     ClickSendInputError,
     InsufficientCreditError,
     RecipientResult,
+    failed_results,
     message_info,
     normalize_number,
     validate_country,
@@ -122,12 +122,6 @@ def _aware(when: datetime) -> datetime:
     return when
 
 
-def _failed(number: str, err: ClickSendError) -> RecipientResult:
-    code = err.code if isinstance(err, ClickSendApiError) else ""
-    text = err.error_text if isinstance(err, ClickSendApiError) else str(err)
-    return RecipientResult(number, None, code, text, 0.0, "")
-
-
 def _describe(result: RecipientResult) -> str:
     text = result.error_text or "rejected"
     if result.result_code:
@@ -194,7 +188,7 @@ async def async_send_sms(
             )
         except ClickSendError as err:
             errors.append(err)
-            results.update((number, _failed(number, err)) for number in numbers)
+            results.update(zip(numbers, failed_results(numbers, err), strict=True))
         else:
             # The client answers one result per number, in the order given.
             results.update(zip(numbers, sent.recipients, strict=True))

@@ -1,7 +1,7 @@
 # Copyright 2026 The ClickSend SMS for Home Assistant authors. MIT License.
 """ClickSend HTTP API v2: an async client that knows nothing of Home Assistant."""
 
-from .client import ClickSendClient
+from .client import ClickSendClient, failed_results
 from .const import DEFAULT_BASE_URL, MAX_MESSAGE_LENGTH, MAX_RECIPIENTS_PER_REQUEST
 from .exceptions import (
     AccountNotActiveError,
@@ -94,6 +94,7 @@ __all__ = [
     "TooManyRecipientsError",
     "UnknownResultError",
     "error_for_code",
+    "failed_results",
     "message_info",
     "normalize_number",
     "normalize_recipients",

@@ -247,7 +247,7 @@ class ClickSendClient:
         for chunk, outcome in zip(chunks, outcomes, strict=True):
             if isinstance(outcome, ClickSendError):
                 # Other parts went out: report this one's recipients as failed.
-                results.extend(_failed_chunk(chunk, outcome))
+                results.extend(failed_results(chunk, outcome))
             else:
                 results.extend(outcome)
         _raise_for_account_failure(results)
@@ -429,7 +429,10 @@ def _failed_result(number: str, code: str, error_text: str) -> RecipientResult:
     )
 
 
-def _failed_chunk(chunk: Sequence[str], error: ClickSendError) -> list[RecipientResult]:
+def failed_results(
+    chunk: Sequence[str], error: ClickSendError
+) -> list[RecipientResult]:
+    """Report each number of a request that failed as a whole, with its error."""
     if isinstance(error, ClickSendApiError):
         return [
             _failed_result(number, error.code, error.error_text) for number in chunk
