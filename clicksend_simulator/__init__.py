@@ -27,7 +27,7 @@ from .state import (
     ReceiptItem,
     RecordedRequest,
     SentMessage,
-    receipt_for,
+    receipts_for,
 )
 
 __all__ = [
@@ -55,5 +55,5 @@ __all__ = [
     "SentMessage",
     "message_parts",
     "normalise_number",
-    "receipt_for",
+    "receipts_for",
 ]

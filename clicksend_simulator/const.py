@@ -74,3 +74,5 @@ INTERNAL_ERROR: Final = ("2101", "Internal error")
 
 DELIVERED: Final = ("Delivered", 201)
 UNDELIVERED: Final = ("Undelivered", 301)
+# A temporary network error that ClickSend retries (its status list).
+RETRYING: Final = ("Undelivered", 300)

@@ -39,6 +39,7 @@ from .const import (
     NOTACTIVE_USERNAME,
     PRICE_PER_PART,
     RANDOM_FAULT_KINDS,
+    RETRYING,
     SUCCESS,
     TEST_ACCOUNT_KEY,
     TEST_NUMBERS,
@@ -262,9 +263,17 @@ class FaultRecord:
     handed_out: list[str] = field(default_factory=list)
 
 
-def receipt_for(number: str) -> tuple[str, int]:
-    """Apply the documented rule: numbers ending in 0 bounce, others arrive."""
-    return UNDELIVERED if number.endswith("0") else DELIVERED
+def receipts_for(number: str) -> list[tuple[str, int]]:
+    """Apply the simulator's rule, as README's simulator section states it.
+
+    Numbers ending in 0 bounce (301); ending in 9, a temporary failure (300)
+    then delivered (201); ending in 8, 300 then 301; others arrive (201).
+    """
+    if number.endswith("9"):
+        return [RETRYING, DELIVERED]
+    if number.endswith("8"):
+        return [RETRYING, UNDELIVERED]
+    return [UNDELIVERED if number.endswith("0") else DELIVERED]
 
 
 def normalise_endpoint(endpoint: str) -> str:
@@ -533,17 +542,17 @@ class SimulatorState:
         )
         self.sent.append(sent)
         if not test_number:
-            status, status_code = receipt_for(number)
-            self.add_receipt(
-                ReceiptItem(
-                    username=account.username,
-                    message_id=sent.message_id,
-                    status=status,
-                    status_code=status_code,
-                    custom_string=custom_string,
-                    date=int(now),
+            for status, status_code in receipts_for(number):
+                self.add_receipt(
+                    ReceiptItem(
+                        username=account.username,
+                        message_id=sent.message_id,
+                        status=status,
+                        status_code=status_code,
+                        custom_string=custom_string,
+                        date=int(now),
+                    )
                 )
-            )
         return RecipientOutcome(number, sent.message_id, *SUCCESS, price)
 
     # Replies and receipts

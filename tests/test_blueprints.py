@@ -205,20 +205,32 @@ async def test_alert_undelivered_as_a_persistent_notification(
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """An undelivered SMS raises a notification naming it; a delivered one does not."""
+    """A final failure raises a notification naming it; a retried one does not."""
     await _automation(hass, "alert_undelivered.yaml", account=loaded_entry.entry_id)
-    # The simulator reports numbers ending in 0 undelivered (301).
+    # The simulator reports numbers ending in 0 undelivered (301); ending in
+    # 9, a temporary failure (300) then delivered; ending in 8, 300 then 301.
     response = await hass.services.async_call(
         DOMAIN,
         "send_sms",
-        {"to": [SENDER, "+61400000010"], "message": "Hi", "custom_string": "door"},
+        {
+            "to": [SENDER, "+61400000010", "+61400000019", "+61400000018"],
+            "message": "Hi",
+            "custom_string": "door",
+        },
         blocking=True,
         return_response=True,
     )
-    delivered, undelivered = (m["message_id"] for m in response["messages"])
+    delivered, undelivered, retried, failed = (
+        m["message_id"] for m in response["messages"]
+    )
     await _next_poll(hass, freezer)
     notifications = pn._async_get_or_create_notifications(hass)
-    assert list(notifications) == [f"clicksend_sms_undelivered_{undelivered}"]
+    assert sorted(notifications) == sorted(
+        [
+            f"clicksend_sms_undelivered_{undelivered}",
+            f"clicksend_sms_undelivered_{failed}",
+        ]
+    )
     notification = notifications[f"clicksend_sms_undelivered_{undelivered}"]
     assert notification["title"] == "SMS not delivered"
     assert notification["message"] == (
@@ -226,6 +238,7 @@ async def test_alert_undelivered_as_a_persistent_notification(
         "Undelivered, status code 301."
     )
     assert delivered not in notification["message"]
+    assert retried not in str(notifications)
 
 
 async def test_alert_undelivered_through_a_notify_entity(
@@ -234,12 +247,14 @@ async def test_alert_undelivered_through_a_notify_entity(
     loaded_entry: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
-    """A pushed report with status code 300 alone goes to the chosen notifier."""
+    """Final failures go to the chosen notifier; a 300, which is retried, does not."""
     await _automation(hass, "alert_undelivered.yaml", notify_entity=["notify.alex"])
     for message_id, status, code in (
         ("M-OK", "Delivered", "201"),
-        ("M-BAD", "", "300"),
+        ("M-RETRY", "", "300"),
+        ("M-BAD", "Undelivered", "301"),
         ("M-TEXT", "Undelivered", "0"),
+        ("M-LATE", "Delivered", "0"),
     ):
         await _push(
             hass_client_no_auth,
@@ -251,7 +266,7 @@ async def test_alert_undelivered_through_a_notify_entity(
     await hass.async_block_till_done()
     alert = "SMS not delivered\nClickSend could not deliver SMS {}: Undelivered, status code {}."
     assert _sent(simulator) == [
-        (ALEX, alert.format("M-BAD", 300)),
+        (ALEX, alert.format("M-BAD", 301)),
         (ALEX, alert.format("M-TEXT", 0)),
     ]
     assert pn._async_get_or_create_notifications(hass) == {}

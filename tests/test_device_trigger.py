@@ -10,7 +10,10 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_get_device_automations,
 )
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    WebSocketGenerator,
+)
 
 from custom_components.clicksend_sms.const import DOMAIN
 from custom_components.clicksend_sms.device_trigger import (
@@ -38,6 +41,7 @@ async def test_triggers_are_offered(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     device_registry: dr.DeviceRegistry,
+    hass_ws_client: WebSocketGenerator,
 ) -> None:
     """Both triggers appear for the account device; reports can be filtered."""
     device_id = _device_id(device_registry, loaded_entry)
@@ -61,6 +65,25 @@ async def test_triggers_are_offered(
     assert capabilities["extra_fields"]({"status": "undelivered"}) == {
         "status": "undelivered"
     }
+    # Nothing chosen, or the choice cleared, is any report.
+    assert capabilities["extra_fields"]({}) == {"status": "any"}
+    # The editor asks over the websocket, and shows labels, not keys.
+    await async_setup_component(hass, "device_automation", {})
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {"type": "device_automation/trigger/capabilities", "trigger": report}
+    )
+    answer = await client.receive_json()
+    assert answer["success"]
+    [field] = answer["result"]["extra_fields"]
+    assert (field["name"], field["default"]) == ("status", "any")
+    assert field["selector"]["select"]["options"] == [
+        {"value": "any", "label": "Any report"},
+        {"value": "delivered", "label": "Delivered"},
+        {"value": "undelivered", "label": "Not delivered (final)"},
+        {"value": "retrying", "label": "Failed for now, ClickSend retries"},
+        {"value": "other", "label": "Other progress (queued, sent, ...)"},
+    ]
     received = next(t for t in triggers if t["type"] == "sms_received")
     assert await async_get_trigger_capabilities(hass, received) == {}
 
@@ -72,39 +95,46 @@ async def test_triggers_run_automations(
     hass_client_no_auth: ClientSessionGenerator,
     service_calls: list[ServiceCall],
 ) -> None:
-    """An inbound SMS and an undelivered report each start their automation."""
+    """An inbound SMS and each kind of report start their automations."""
     device_id = _device_id(device_registry, loaded_entry)
     base: dict[str, Any] = {
         "platform": "device",
         "domain": DOMAIN,
         "device_id": device_id,
     }
+
+    def _automation(trigger: dict[str, Any], text: str) -> dict[str, Any]:
+        return {
+            "mode": "queued",
+            "trigger": {**base, **trigger},
+            "action": {
+                "service": "test.automation",
+                "data_template": {"text": text},
+            },
+        }
+
+    report = "{{ trigger.event.data.message_id }}"
     assert await async_setup_component(
         hass,
         automation.DOMAIN,
         {
             automation.DOMAIN: [
-                {
-                    "trigger": {**base, "type": "sms_received"},
-                    "action": {
-                        "service": "test.automation",
-                        "data_template": {"text": "{{ trigger.event.data.message }}"},
-                    },
-                },
-                {
-                    "mode": "queued",
-                    "trigger": {
-                        **base,
-                        "type": "delivery_report",
-                        "status": "undelivered",
-                    },
-                    "action": {
-                        "service": "test.automation",
-                        "data_template": {
-                            "text": "{{ trigger.event.data.message_id }}"
-                        },
-                    },
-                },
+                _automation(
+                    {"type": "sms_received"},
+                    "{{ trigger.description }}: {{ trigger.event.data.message }}",
+                ),
+                _automation(
+                    {"type": "delivery_report", "status": "undelivered"},
+                    f"undelivered {report}",
+                ),
+                _automation(
+                    {"type": "delivery_report", "status": "retrying"},
+                    f"retrying {report}",
+                ),
+                _automation(
+                    {"type": "delivery_report", "status": "any"},
+                    f"{{{{ trigger.description }}}}: {report}",
+                ),
             ]
         },
     )
@@ -117,7 +147,7 @@ async def test_triggers_run_automations(
     await client.post(
         url, data={"messageid": "BAD1", "status": "Undelivered", "status_code": "301"}
     )
-    # A report with only a code is sorted the way the event entity sorts it.
+    # A 300 is retried by ClickSend: it is no final failure.
     await client.post(url, data={"messageid": "BAD2", "status_code": "300"})
     # Another account's events do not start this device's automations.
     hass.bus.async_fire(
@@ -125,7 +155,14 @@ async def test_triggers_run_automations(
         {"device_id": "another", "message_id": "X", "status": "Undelivered"},
     )
     await hass.async_block_till_done()
-    assert [call.data["text"] for call in service_calls] == ["STOP", "BAD1", "BAD2"]
+    assert sorted(call.data["text"] for call in service_calls) == [
+        "Delivery report received on demo: BAD1",
+        "Delivery report received on demo: BAD2",
+        "Delivery report received on demo: OK1",
+        "SMS received on demo: STOP",
+        "retrying BAD2",
+        "undelivered BAD1",
+    ]
 
 
 async def test_no_triggers_on_recipient_devices(
@@ -153,3 +190,43 @@ def test_status_filter_only_on_delivery_reports() -> None:
     assert TRIGGER_SCHEMA({**base, "type": "delivery_report", "status": "other"})
     with pytest.raises(probatio.Invalid):
         TRIGGER_SCHEMA({**base, "type": "sms_received", "status": "other"})
+
+
+async def test_description_follows_the_device_name(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    service_calls: list[ServiceCall],
+) -> None:
+    """The trace says which account: the name the user gave it, else its ID."""
+    device_id = _device_id(device_registry, loaded_entry)
+    assert await async_setup_component(
+        hass,
+        automation.DOMAIN,
+        {
+            automation.DOMAIN: {
+                "mode": "queued",
+                "trigger": {
+                    "platform": "device",
+                    "domain": DOMAIN,
+                    "device_id": device_id,
+                    "type": "delivery_report",
+                },
+                "action": {
+                    "service": "test.automation",
+                    "data_template": {"text": "{{ trigger.description }}"},
+                },
+            }
+        },
+    )
+    event = {"device_id": device_id, "message_id": "M", "status_code": 201}
+    device_registry.async_update_device(device_id, name_by_user="Family SMS")
+    hass.bus.async_fire("clicksend_sms_delivery_report", event)
+    await hass.async_block_till_done()
+    device_registry.async_remove_device(device_id)
+    hass.bus.async_fire("clicksend_sms_delivery_report", event)
+    await hass.async_block_till_done()
+    assert [call.data["text"] for call in service_calls] == [
+        "Delivery report received on Family SMS",
+        f"Delivery report received on {device_id}",
+    ]

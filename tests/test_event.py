@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     snapshot_platform,
 )
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.clicksend_sms.event import delivery_event_type
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import setup_with_platforms
+from .conftest import WEBHOOK_ID, setup_with_platforms
 
 
 async def test_event_entities(
@@ -28,18 +27,27 @@ async def test_event_entities(
     await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
 
 
-@pytest.mark.parametrize(
-    ("status", "code", "event_type"),
-    [
-        ("Delivered", 201, "delivered"),
-        ("", 201, "delivered"),
-        ("delivered", 0, "delivered"),
-        ("Undelivered", 301, "undelivered"),
-        ("", 300, "undelivered"),
-        ("Queued", 100, "other"),
-        ("", 0, "other"),
-    ],
-)
-def test_delivery_event_type(status: str, code: int, event_type: str) -> None:
-    """Reports sort into delivered, undelivered and other."""
-    assert delivery_event_type(status, code) == event_type
+async def test_delivery_report_kinds(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """A 300 is shown as retrying, the 201 after it as delivered, with final."""
+    client = await hass_client_no_auth()
+    for code, kind, final in (
+        ("300", "retrying", False),
+        ("201", "delivered", True),
+        ("301", "undelivered", True),
+        ("200", "other", False),
+    ):
+        response = await client.post(
+            f"/api/webhook/{WEBHOOK_ID}",
+            data={"messageid": "M1", "status": "Undelivered", "status_code": code},
+        )
+        assert response.status == 200
+        await hass.async_block_till_done()
+        state = hass.states.get("event.demo_delivery_report")
+        assert state is not None
+        assert state.attributes["event_type"] == kind
+        assert state.attributes["source"] == "push"
+        assert state.attributes["final"] is final

@@ -245,8 +245,10 @@ async def test_v3_push_fields(
         "Undelivered",
         300,
     )
+    # A 300 is retried by ClickSend: not final.
+    assert reports[0].data["final"] is False
     state = hass.states.get("event.demo_delivery_report")
-    assert state.attributes["event_type"] == "undelivered"
+    assert state.attributes["event_type"] == "retrying"
 
     # A sender with a name rather than a number keeps its name.
     assert (

@@ -137,7 +137,12 @@ async def test_low_credit_repair_appears_and_clears(
     issue = issue_registry.async_get_issue(DOMAIN, issue_id)
     assert issue is not None
     assert issue.severity is ir.IssueSeverity.WARNING
-    assert issue.translation_placeholders == {"account": "demo", "balance": "0.50"}
+    # In the currency the balance sensor shows: "$" of a home outside the dollar
+    # currencies is ClickSend's default, USD.
+    assert issue.translation_placeholders == {
+        "account": "demo",
+        "balance": "0.50 USD",
+    }
 
     simulator.set_balance(DEMO_USERNAME, 30)
     await _next_balance_update(hass, freezer)

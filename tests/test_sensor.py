@@ -9,7 +9,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.clicksend_sms.sensor import currency_unit
+from custom_components.clicksend_sms.currency import currency_unit
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er

@@ -24,6 +24,7 @@ from .const import (
     DEFAULT_LOW_BALANCE_THRESHOLD,
     DOMAIN,
 )
+from .currency import currency_unit
 from .issues import async_update_low_credit_issue
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ class AccountCoordinator(DataUpdateCoordinator[Balance]):
             self._exhausted_at = min(self.data.balance, balance.balance)
         if self._exhausted_at is not None and balance.balance > self._exhausted_at:
             self._exhausted_at = None
-        self._update_issue(balance.balance)
+        self._update_issue(balance.balance, balance.currency_symbol)
         return balance
 
     def credit_exhausted(self) -> None:
@@ -113,11 +114,14 @@ class AccountCoordinator(DataUpdateCoordinator[Balance]):
         """
         self._exhausted_pending = True
         self._exhausted_at = self.data.balance
-        self._update_issue(self._exhausted_at)
+        self._update_issue(self._exhausted_at, self.data.currency_symbol)
         self.config_entry.async_create_background_task(
             self.hass, self.async_request_refresh(), "clicksend_sms balance"
         )
 
-    def _update_issue(self, balance: float) -> None:
+    def _update_issue(self, balance: float, symbol: str) -> None:
         low = balance <= self.low_balance_threshold or self._exhausted_at is not None
-        async_update_low_credit_issue(self.hass, self.config_entry, balance, low=low)
+        currency = currency_unit(symbol, self.hass.config.currency)
+        async_update_low_credit_issue(
+            self.hass, self.config_entry, balance, currency, low=low
+        )

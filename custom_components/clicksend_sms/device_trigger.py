@@ -10,19 +10,30 @@ from homeassistant.components.device_automation import DEVICE_TRIGGER_BASE_SCHEM
 from homeassistant.const import CONF_DEVICE_ID, CONF_DOMAIN, CONF_PLATFORM, CONF_TYPE
 from homeassistant.core import CALLBACK_TYPE, Event, HassJob, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.selector import (
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+)
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 
+from .api import DeliveryKind, classify_delivery
 from .const import DOMAIN
-from .event import DELIVERY_REPORT, delivery_event_type
 from .inbox import EVENT_DELIVERY_REPORT, EVENT_RECEIVED
 
 TRIGGER_RECEIVED = "sms_received"
 TRIGGER_DELIVERY_REPORT = "delivery_report"
 CONF_STATUS = "status"
-# As the delivery report entity sorts reports: Delivered/201,
-# Undelivered/300/301, or anything else.
-STATUSES: list[str] = list(DELIVERY_REPORT.event_types or [])
+# No filter: the same as leaving the status out, which the editor's
+# dropdown cannot do once a status was chosen.
+STATUS_ANY = "any"
+# As the delivery report entity sorts reports (api/statuses.py).
+STATUSES: list[str] = [STATUS_ANY, *(kind.value for kind in DeliveryKind)]
+# Where en.json labels the choices, and the triggers.
+STATUS_TRANSLATION_KEY = "delivery_status"
 
 TRIGGER_EVENTS = {
     TRIGGER_RECEIVED: EVENT_RECEIVED,
@@ -51,9 +62,12 @@ TRIGGER_SCHEMA = probatio.All(
 def _is_account_device(hass: HomeAssistant, device_id: str) -> bool:
     """Events name the account's device, not a recipient's."""
     device = dr.async_get(hass).async_get(device_id)
-    return device is not None and any(
-        (DOMAIN, entry_id) in device.identifiers for entry_id in device.config_entries
-    )
+    return device is not None and (DOMAIN, device.config_entry_id) in device.identifiers
+
+
+async def _async_translations(hass: HomeAssistant, category: str) -> dict[str, str]:
+    """Our strings of one category, in the language Home Assistant runs in."""
+    return await async_get_translations(hass, hass.config.language, category, [DOMAIN])
 
 
 async def async_get_triggers(
@@ -76,12 +90,32 @@ async def async_get_triggers(
 async def async_get_trigger_capabilities(
     hass: HomeAssistant, config: ConfigType
 ) -> dict[str, probatio.Schema]:
-    """Let a delivery report trigger be narrowed to one kind of report."""
+    """Let a delivery report trigger be narrowed to one kind of report.
+
+    The labels are sent with the choices: the device trigger editor does not
+    translate a selector's options itself.
+    """
     if config[CONF_TYPE] != TRIGGER_DELIVERY_REPORT:
         return {}
+    translations = await _async_translations(hass, "selector")
+    prefix = f"component.{DOMAIN}.selector.{STATUS_TRANSLATION_KEY}.options"
+    options = [
+        SelectOptionDict(
+            value=status, label=translations.get(f"{prefix}.{status}", status)
+        )
+        for status in STATUSES
+    ]
     return {
         "extra_fields": probatio.Schema(
-            {probatio.Optional(CONF_STATUS): probatio.In(STATUSES)}
+            {
+                probatio.Optional(CONF_STATUS, default=STATUS_ANY): SelectSelector(
+                    SelectSelectorConfig(
+                        options=options,
+                        mode=SelectSelectorMode.DROPDOWN,
+                        translation_key=STATUS_TRANSLATION_KEY,
+                    )
+                )
+            }
         )
     }
 
@@ -95,16 +129,25 @@ async def async_attach_trigger(
     """Listen for the bus events of this device."""
     device_id: str = config[CONF_DEVICE_ID]
     trigger_type: str = config[CONF_TYPE]
-    status: str | None = config.get(CONF_STATUS)
+    status: str = config.get(CONF_STATUS, STATUS_ANY)
     job = HassJob(action, f"clicksend_sms device trigger {trigger_info}")
     trigger_data = trigger_info["trigger_data"]
+    translations = await _async_translations(hass, "device_automation")
+    what = translations.get(
+        f"component.{DOMAIN}.device_automation.trigger_type.{trigger_type}",
+        trigger_type,
+    )
 
     @callback
     def _matches(event_data: dict[str, Any]) -> bool:
         if event_data.get(CONF_DEVICE_ID) != device_id:
             return False
-        return status is None or status == delivery_event_type(
-            str(event_data.get("status", "")), int(event_data.get("status_code", 0))
+        return (
+            status == STATUS_ANY
+            or status
+            == classify_delivery(
+                str(event_data.get("status", "")), int(event_data.get("status_code", 0))
+            ).kind.value
         )
 
     @callback
@@ -119,7 +162,7 @@ async def async_attach_trigger(
                     CONF_DEVICE_ID: device_id,
                     CONF_TYPE: trigger_type,
                     "event": event,
-                    "description": f"{trigger_type} on {device_id}",
+                    "description": _description(hass, what, device_id),
                 }
             },
             event.context,
@@ -128,3 +171,11 @@ async def async_attach_trigger(
     return hass.bus.async_listen(
         TRIGGER_EVENTS[trigger_type], _handle, event_filter=_matches
     )
+
+
+@callback
+def _description(hass: HomeAssistant, what: str, device_id: str) -> str:
+    """Say what started the automation, as its trace shows: "SMS received on demo"."""
+    device = dr.async_get(hass).async_get(device_id)
+    where = (device.name_by_user or device.name) if device is not None else None
+    return f"{what} on {where or device_id}"

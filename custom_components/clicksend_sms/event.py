@@ -9,6 +9,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .api import DeliveryKind, classify_delivery
 from .coordinator import ClickSendConfigEntry
 from .entity import ClickSendEntity
 from .inbox import signal_delivery_report, signal_received
@@ -16,27 +17,15 @@ from .inbox import signal_delivery_report, signal_received
 # Pushed by the inbox coordinator; nothing to limit.
 PARALLEL_UPDATES = 0
 
-DELIVERED_CODES = frozenset({201})
-UNDELIVERED_CODES = frozenset({300, 301})
-
 INBOUND_SMS = EventEntityDescription(
     key="inbound_sms", translation_key="inbound_sms", event_types=["received"]
 )
 DELIVERY_REPORT = EventEntityDescription(
     key="delivery_report",
     translation_key="delivery_report",
-    event_types=["delivered", "undelivered", "other"],
+    # As ClickSend's status list sorts them: see api/statuses.py.
+    event_types=[kind.value for kind in DeliveryKind],
 )
-
-
-def delivery_event_type(status: str, status_code: int) -> str:
-    """Sort a report: Delivered/201, Undelivered/300/301, or anything else."""
-    status = status.strip().casefold()
-    if status == "delivered" or status_code in DELIVERED_CODES:
-        return "delivered"
-    if status == "undelivered" or status_code in UNDELIVERED_CODES:
-        return "undelivered"
-    return "other"
 
 
 async def async_setup_entry(
@@ -82,8 +71,8 @@ class ClickSendEventEntity(ClickSendEntity, EventEntity):
         if self.entity_description.key == INBOUND_SMS.key:
             event_type = "received"
         else:
-            event_type = delivery_event_type(
+            event_type = classify_delivery(
                 attributes["status"], attributes["status_code"]
-            )
+            ).kind.value
         self._trigger_event(event_type, attributes)
         self.async_write_ha_state()

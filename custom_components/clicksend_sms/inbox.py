@@ -26,6 +26,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .api import ClickSendAuthError, ClickSendError, DeliveryReceipt, InboundReply
+from .api.statuses import classify_delivery
 from .const import (
     CONF_POLL_DELIVERY_REPORTS,
     CONF_POLL_INTERVAL,
@@ -347,6 +348,8 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
             "message_id": receipt.message_id,
             "status": receipt.status,
             "status_code": receipt.status_code,
+            # Whether ClickSend will say more of this message (api/statuses.py).
+            "final": classify_delivery(receipt.status, receipt.status_code).final,
             "custom_string": receipt.custom_string,
             "username": receipt.username,
             "source": source,

@@ -20,9 +20,17 @@ def low_credit_issue_id(entry_id: str) -> str:
 
 @callback
 def async_update_low_credit_issue(
-    hass: HomeAssistant, entry: ClickSendConfigEntry, balance: float, *, low: bool
+    hass: HomeAssistant,
+    entry: ClickSendConfigEntry,
+    balance: float,
+    currency: str,
+    *,
+    low: bool,
 ) -> None:
-    """Raise the repair while credit is low; remove it once it has recovered."""
+    """Raise the repair while credit is low; remove it once it has recovered.
+
+    The currency is an ISO code, as the balance sensor and the threshold show it.
+    """
     issue_id = low_credit_issue_id(entry.entry_id)
     if not low:
         ir.async_delete_issue(hass, DOMAIN, issue_id)
@@ -38,7 +46,7 @@ def async_update_low_credit_issue(
         translation_key=ISSUE_LOW_CREDIT,
         translation_placeholders={
             "account": entry.title,
-            "balance": f"{balance:.2f}",
+            "balance": f"{balance:.2f} {currency}",
         },
     )
 

@@ -43,6 +43,7 @@ from .models import (
     SendResult,
 )
 from .parser import receipt_from_fields, reply_from_fields
+from .statuses import DeliveryKind, DeliveryStatus, classify_delivery
 from .validation import (
     message_info,
     normalize_number,
@@ -70,7 +71,9 @@ __all__ = [
     "ClickSendInternalError",
     "ClickSendResponseError",
     "ClickSendTimeoutError",
+    "DeliveryKind",
     "DeliveryReceipt",
+    "DeliveryStatus",
     "EmptyMessageError",
     "EmptyMessageRejectedError",
     "Encoding",
@@ -93,6 +96,7 @@ __all__ = [
     "ThrottledError",
     "TooManyRecipientsError",
     "UnknownResultError",
+    "classify_delivery",
     "error_for_code",
     "failed_results",
     "message_info",
