@@ -78,6 +78,7 @@ async def test_user_flow_creates_entry(
     [
         (DEMO_USERNAME, "wrong-key", None, {"base": "invalid_auth"}),
         ("notactive", TEST_ACCOUNT_KEY, None, {"base": "account_not_active"}),
+        ("banned", TEST_ACCOUNT_KEY, None, {"base": "account_not_active"}),
         (DEMO_USERNAME, DEMO_KEY, "http500", {"base": "cannot_connect"}),
         (DEMO_USERNAME, DEMO_KEY, "drop", {"base": "cannot_connect"}),
         (DEMO_USERNAME, DEMO_KEY, "malformed", {"base": "cannot_connect"}),
@@ -109,11 +110,45 @@ async def test_user_flow_errors_then_recovers(
         assert result["description_placeholders"] == {
             "error_text": "Something odd (2999)"
         }
+    # A refused account is told ClickSend's own words, banned or not activated.
+    if username == "notactive":
+        assert result["description_placeholders"] == {
+            "error_text": "Account not activated (2007)"
+        }
+    if username == "banned":
+        assert result["description_placeholders"] == {
+            "error_text": "Account banned (2007)"
+        }
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], _account_input(simulator)
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_a_failed_try_does_not_block_another(
+    hass: HomeAssistant, simulator: ClickSendSimulator
+) -> None:
+    """A wrong key, then a page reload (a new flow): the account can be added."""
+    first = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        first["flow_id"], _account_input(simulator, key="wrong-key")
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    second = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        second["flow_id"], _account_input(simulator)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    # The abandoned flow went with the account's creation.
+    assert hass.config_entries.flow.async_progress() == []
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
 
 
 async def test_user_flow_refuses_plain_http_to_other_hosts(
@@ -167,35 +202,82 @@ async def test_reauth_flow(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
     assert loaded_entry.data[CONF_API_KEY] == "NEW-KEY"
+    await hass.async_block_till_done()
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    # The reloaded entry uses the new key.
+    assert simulator.requests[-1].params["key"] == "NEW-KEY"
+
+
+async def test_reauth_with_the_same_key_reloads(
+    hass: HomeAssistant, simulator: ClickSendSimulator, config_entry: MockConfigEntry
+) -> None:
+    """A key that ClickSend takes again loads the entry, though nothing changed."""
+    simulator.add_account(DEMO_USERNAME, "OTHER")
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    simulator.add_account(DEMO_USERNAME, DEMO_KEY)
+    result = await config_entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: DEMO_KEY}
+    )
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.LOADED
 
 
 async def test_reconfigure_flow(
     hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
 ) -> None:
-    """Reconfigure flow."""
+    """The username is shown, not asked; a wrong key is a form error."""
     result = await loaded_entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
+    assert result["description_placeholders"] == {"username": DEMO_USERNAME}
+    assert [str(key) for key in result["data_schema"].schema] == [
+        CONF_API_KEY,
+        "advanced",
+    ]
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _account_input(simulator, username="someone-else")
+        result["flow_id"],
+        {CONF_API_KEY: "wrong", "advanced": {CONF_URL: simulator.base_url}},
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "wrong_account"
-
-    result = await loaded_entry.start_reconfigure_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _account_input(simulator, key="wrong")
-    )
+    assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "invalid_auth"}
+    assert result["description_placeholders"] == {"username": DEMO_USERNAME}
     simulator.add_account(DEMO_USERNAME, "ROTATED")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        _account_input(simulator, key="ROTATED", url=simulator.base_url.rstrip("/")),
+        {
+            CONF_API_KEY: " ROTATED ",
+            "advanced": {CONF_URL: simulator.base_url.rstrip("/")},
+        },
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert loaded_entry.data[CONF_API_KEY] == "ROTATED"
     assert loaded_entry.data[CONF_URL] == simulator.base_url
+    await hass.async_block_till_done()
+    assert loaded_entry.state is ConfigEntryState.LOADED
+
+
+async def test_reconfigure_only_the_url_keeps_the_key(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Changing only the URL needs no key; a bad URL stays in the form to fix."""
+    result = await loaded_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"advanced": {CONF_URL: "http://example.com/http/v2/"}}
+    )
+    assert result["errors"] == {"base": "invalid_url"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_API_KEY: "", "advanced": {CONF_URL: f"{simulator.base_url}"}},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert loaded_entry.data[CONF_API_KEY] == DEMO_KEY
     await hass.async_block_till_done()
     assert loaded_entry.state is ConfigEntryState.LOADED
 
@@ -320,20 +402,34 @@ async def test_add_and_change_recipient(
 async def test_webhook_url_is_shown(
     hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
 ) -> None:
-    """The push URL is shown on creation and in the options."""
+    """The whole push URL when one is known, else the path and how to complete it."""
     hass.config.external_url = "https://home.example.com"
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    assert result["step_id"] == "init"
     assert result["description_placeholders"] == {
         "webhook_url": f"https://home.example.com/api/webhook/{WEBHOOK_ID}"
     }
-    # Without any URL configured, the path to append to one.
+    # Without any URL the internet reaches, the path, and the text that says
+    # to put the address in front of it.
     hass.config.external_url = None
-    hass.config.internal_url = None
-    hass.config.api = None
+    hass.config.internal_url = "http://192.168.1.2:8123"
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    assert result["step_id"] == "init_path"
     assert result["description_placeholders"] == {
         "webhook_url": f"/api/webhook/{WEBHOOK_ID}"
     }
+    # The same form: it saves the options.
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "poll_interval": 60,
+            "poll_replies": True,
+            "poll_delivery_reports": True,
+            "low_balance_threshold": 2,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert loaded_entry.options["low_balance_threshold"] == 2
 
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
@@ -344,9 +440,46 @@ async def test_webhook_url_is_shown(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     webhook_id = result["result"].data[CONF_WEBHOOK_ID]
+    assert result["description"] == "push_path"
     assert result["description_placeholders"] == {
         "webhook_url": f"/api/webhook/{webhook_id}"
     }
+
+    hass.config.external_url = "https://home.example.com"
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    simulator.add_account("third", "THIRD-KEY")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _account_input(simulator, "third", "THIRD-KEY")
+    )
+    webhook_id = result["result"].data[CONF_WEBHOOK_ID]
+    assert result["description"] == "default"
+    assert result["description_placeholders"] == {
+        "webhook_url": f"https://home.example.com/api/webhook/{webhook_id}"
+    }
+
+
+async def test_options_show_the_currency(
+    hass: HomeAssistant, simulator: ClickSendSimulator, config_entry: MockConfigEntry
+) -> None:
+    """The threshold is in the account's currency, once ClickSend has named it."""
+    hass.config.currency = "AUD"
+    simulator.add_account(DEMO_USERNAME, "OTHER")
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    # Not loaded: Home Assistant's own currency.
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
+    threshold = result["data_schema"].schema["low_balance_threshold"]
+    assert threshold.config["unit_of_measurement"] == "AUD"
+
+    simulator.add_account(DEMO_USERNAME, DEMO_KEY, currency_symbol="£")
+    await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
+    threshold = result["data_schema"].schema["low_balance_threshold"]
+    assert threshold.config["unit_of_measurement"] == "GBP"
 
 
 class _FakeCloud(ModuleType):

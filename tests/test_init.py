@@ -68,22 +68,27 @@ async def test_setup_with_a_refused_key_starts_reauth(
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
 
 
+@pytest.mark.parametrize(
+    ("username", "words"), [("notactive", "not activated"), ("banned", "banned")]
+)
 async def test_setup_of_an_inactive_account_fails_with_a_reason(
-    hass: HomeAssistant, config_entry: MockConfigEntry
+    hass: HomeAssistant, config_entry: MockConfigEntry, username: str, words: str
 ) -> None:
-    """Setup of an inactive account fails with a reason."""
+    """The reason is in ClickSend's words: a banned account is not "not activated"."""
     config_entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(
         config_entry,
         data={
             **config_entry.data,
-            "username": "notactive",
+            "username": username,
             "api_key": TEST_ACCOUNT_KEY,
         },
     )
     await hass.config_entries.async_setup(config_entry.entry_id)
     assert config_entry.state is ConfigEntryState.SETUP_ERROR
-    assert config_entry.reason == "ClickSend says the account is not activated"
+    assert config_entry.reason == (
+        f"ClickSend does not let the account send: Account {words} (2007)"
+    )
 
 
 async def test_balance_goes_unavailable_and_back_logging_once(

@@ -11,6 +11,7 @@ import probatio
 
 from homeassistant.config_entries import (
     ConfigEntry,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
@@ -64,6 +65,8 @@ from .const import (
     MIN_POLL_INTERVAL,
     SUBENTRY_TYPE_RECIPIENT,
 )
+from .coordinator import ClickSendConfigEntry
+from .currency import currency_unit
 from .webhook import async_webhook_url
 
 _LOGGER = logging.getLogger(__name__)
@@ -99,6 +102,16 @@ def _account_schema(*, url: str = DEFAULT_BASE_URL) -> probatio.Schema:
     )
 
 
+def _reconfigure_schema(url: str) -> probatio.Schema:
+    """Ask for no username (the same account) and the key only if it changes."""
+    return probatio.Schema(
+        {
+            probatio.Optional(CONF_API_KEY): _API_KEY_SELECTOR,
+            probatio.Required(SECTION_ADVANCED): _advanced_section(url),
+        }
+    )
+
+
 REAUTH_SCHEMA = probatio.Schema({probatio.Required(CONF_API_KEY): _API_KEY_SELECTOR})
 
 
@@ -115,8 +128,11 @@ async def _async_validate_account(
         return {"base": "invalid_url"}, {}
     except ClickSendAuthError:
         return {"base": "invalid_auth"}, {}
-    except AccountNotActiveError:
-        return {"base": "account_not_active"}, {}
+    except AccountNotActiveError as err:
+        # ClickSend's own words: "not activated" and "banned" share a code.
+        return {"base": "account_not_active"}, {
+            "error_text": f"{err.error_text} ({err.code})"
+        }
     except ClickSendApiError as err:
         return {"base": "unknown"}, {"error_text": f"{err.error_text} ({err.code})"}
     except ClickSendError:
@@ -165,7 +181,9 @@ class ClickSendConfigFlow(ConfigFlow, domain=DOMAIN):
         placeholders: dict[str, str] = {}
         if user_input is not None:
             username = user_input[CONF_USERNAME].strip()
-            await self.async_set_unique_id(username.casefold())
+            # Not raise_on_progress: a flow left open after a failed try (a
+            # page reload) must not block adding the account.
+            await self.async_set_unique_id(username.casefold(), raise_on_progress=False)
             self._abort_if_unique_id_configured()
             url = _url_of(user_input)
             api_key = user_input[CONF_API_KEY].strip()
@@ -175,6 +193,7 @@ class ClickSendConfigFlow(ConfigFlow, domain=DOMAIN):
             if not errors:
                 # 256 random bits: the webhook URL is the push's only secret.
                 webhook_id = secrets.token_hex(32)
+                webhook_url = await async_webhook_url(self.hass, webhook_id)
                 return self.async_create_entry(
                     title=username,
                     data={
@@ -183,9 +202,8 @@ class ClickSendConfigFlow(ConfigFlow, domain=DOMAIN):
                         CONF_URL: url,
                         CONF_WEBHOOK_ID: webhook_id,
                     },
-                    description_placeholders={
-                        "webhook_url": await async_webhook_url(self.hass, webhook_id)
-                    },
+                    description=_push_step(webhook_url, "default", "push_path"),
+                    description_placeholders={"webhook_url": webhook_url},
                 )
         return self.async_show_form(
             step_id="user",
@@ -216,8 +234,8 @@ class ClickSendConfigFlow(ConfigFlow, domain=DOMAIN):
             )
             placeholders |= extra
             if not errors:
-                return self.async_update_reload_and_abort(
-                    entry, data_updates={CONF_API_KEY: api_key}
+                return self._async_update_and_abort(
+                    entry, api_key, entry.data[CONF_URL]
                 )
         return self.async_show_form(
             step_id="reauth_confirm",
@@ -229,33 +247,51 @@ class ClickSendConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change the key or the API URL of the same account."""
+        """Change the key or the API URL of the same account.
+
+        The username names the account, so it is shown, not asked; a blank key
+        keeps the stored one, which is never sent back to the browser.
+        """
         entry = self._get_reconfigure_entry()
+        username: str = entry.data[CONF_USERNAME]
         errors: dict[str, str] = {}
         placeholders: dict[str, str] = {}
         if user_input is not None:
-            username = user_input[CONF_USERNAME].strip()
-            await self.async_set_unique_id(username.casefold())
-            self._abort_if_unique_id_mismatch(reason="wrong_account")
             url = _url_of(user_input)
-            api_key = user_input[CONF_API_KEY].strip()
+            api_key = str(user_input.get(CONF_API_KEY) or "").strip()
+            api_key = api_key or entry.data[CONF_API_KEY]
             errors, placeholders = await _async_validate_account(
                 self.hass, username, api_key, url
             )
             if not errors:
-                return self.async_update_reload_and_abort(
-                    entry, data_updates={CONF_API_KEY: api_key, CONF_URL: url}
-                )
-        # The stored key is not sent back to the browser.
-        suggested = {CONF_USERNAME: entry.data[CONF_USERNAME]}
+                return self._async_update_and_abort(entry, api_key, url)
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(
-                _account_schema(url=entry.data[CONF_URL]), suggested
+            data_schema=_reconfigure_schema(
+                _url_of(user_input) if user_input else entry.data[CONF_URL]
             ),
             errors=errors,
-            description_placeholders=placeholders,
+            description_placeholders={CONF_USERNAME: username, **placeholders},
         )
+
+    def _async_update_and_abort(
+        self, entry: ConfigEntry, api_key: str, url: str
+    ) -> ConfigFlowResult:
+        """Store the checked key and URL; the update listener reloads the entry.
+
+        Unchanged data fires no listener, yet the entry may be waiting for a
+        key that works again: it is reloaded here then.
+        """
+        if entry.data[CONF_API_KEY] == api_key and entry.data[CONF_URL] == url:
+            self.hass.config_entries.async_schedule_reload(entry.entry_id)
+        return self.async_update_and_abort(
+            entry, data_updates={CONF_API_KEY: api_key, CONF_URL: url}
+        )
+
+
+def _push_step(webhook_url: str, full: str, path_only: str) -> str:
+    """Choose the text for a push URL: full, or a path to put an address before."""
+    return path_only if webhook_url.startswith("/") else full
 
 
 class ClickSendOptionsFlow(OptionsFlow):
@@ -307,22 +343,42 @@ class ClickSendOptionsFlow(OptionsFlow):
                 probatio.Required(
                     CONF_LOW_BALANCE_THRESHOLD, default=DEFAULT_LOW_BALANCE_THRESHOLD
                 ): NumberSelector(
-                    NumberSelectorConfig(min=0, step=0.01, mode=NumberSelectorMode.BOX)
+                    NumberSelectorConfig(
+                        min=0,
+                        step=0.01,
+                        mode=NumberSelectorMode.BOX,
+                        unit_of_measurement=self._currency(),
+                    )
                 ),
             }
         )
+        webhook_url = await async_webhook_url(
+            self.hass, self.config_entry.data[CONF_WEBHOOK_ID]
+        )
         return self.async_show_form(
-            step_id="init",
+            # The same form; its description says how to complete a bare path.
+            step_id=_push_step(webhook_url, "init", "init_path"),
             data_schema=self.add_suggested_values_to_schema(
                 schema, user_input or self.config_entry.options
             ),
             errors=errors,
-            description_placeholders={
-                "webhook_url": await async_webhook_url(
-                    self.hass, self.config_entry.data[CONF_WEBHOOK_ID]
-                )
-            },
+            description_placeholders={"webhook_url": webhook_url},
         )
+
+    def _currency(self) -> str:
+        """Name the account's currency as the balance sensor does, once it is known."""
+        entry: ClickSendConfigEntry = self.config_entry
+        if entry.state is not ConfigEntryState.LOADED:
+            return self.hass.config.currency
+        return currency_unit(
+            entry.runtime_data.account.data.currency_symbol, self.hass.config.currency
+        )
+
+    async def async_step_init_path(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the options form when only the push URL's path is known."""
+        return await self.async_step_init(user_input)
 
 
 class RecipientSubentryFlow(ConfigSubentryFlow):

@@ -89,7 +89,12 @@ class AccountCoordinator(DataUpdateCoordinator[Balance]):
             ) from err
         except AccountNotActiveError as err:
             raise ConfigEntryError(
-                translation_domain=DOMAIN, translation_key="account_not_active"
+                translation_domain=DOMAIN,
+                translation_key="account_not_active",
+                translation_placeholders={
+                    "code": err.code,
+                    "error_text": err.error_text,
+                },
             ) from err
         except ClickSendError as err:
             raise UpdateFailed(

@@ -26,6 +26,10 @@ EXCERPT_LENGTH: Final = 160
 
 # Result codes that concern the whole account rather than one recipient.
 CODE_MISSING_CREDENTIALS: Final = "2006"
+# The document: 2007 "Account not activated". For its "banned" test account it
+# names no code; our guess (and the simulator's) is 2007 with ClickSend's own
+# words ("Account banned"), so 2007 is read as "this account may not send" and
+# the words are always shown.
 CODE_ACCOUNT_NOT_ACTIVE: Final = "2007"
 CODE_INVALID_RECIPIENT: Final = "2015"
 CODE_THROTTLED: Final = "2016"

@@ -129,7 +129,7 @@ class ClickSendAuthError(ClickSendApiError):
 
 
 class AccountNotActiveError(ClickSendApiError):
-    """The account is not activated (2007)."""
+    """The account may not send: not activated, or banned (2007; see const)."""
 
 
 class InvalidRecipientError(ClickSendApiError):
