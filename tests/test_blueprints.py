@@ -88,7 +88,7 @@ def test_blueprint_metadata(path: Path) -> None:
         expected_domain="automation",
         schema=AUTOMATION_BLUEPRINT_SCHEMA,
     )
-    assert blueprint.name.startswith("ClickSend SMS - ")
+    assert blueprint.name.startswith("ClickSend Two-Way SMS - ")
     assert blueprint.metadata["description"]
     assert blueprint.metadata["source_url"] == SOURCE_URL + path.name
     for name, spec in blueprint.inputs.items():

@@ -37,7 +37,7 @@ def test_manifest_keys_order_and_types() -> None:
     assert keys[:2] == ["domain", "name"]
     assert keys[2:] == sorted(keys[2:])
     assert manifest["domain"] == DOMAIN == PACKAGE.name
-    assert manifest["name"] == "ClickSend SMS"
+    assert manifest["name"] == "ClickSend Two-Way SMS"
     assert manifest["config_flow"] is True
     assert manifest["integration_type"] == "service"
     assert manifest["iot_class"] == "cloud_polling"
@@ -72,7 +72,7 @@ def test_hacs_json() -> None:
         "render_readme",
     }
     assert set(hacs) <= known
-    assert hacs["name"] == "ClickSend SMS"
+    assert hacs["name"] == "ClickSend Two-Way SMS"
     assert hacs["homeassistant"] == "2026.10.0"
 
 
@@ -110,14 +110,20 @@ def test_translations_cover_code() -> None:
     entities = {
         name for platform in translations["entity"].values() for name in platform
     }
+    selectors = set(translations["selector"])
     for key in _translation_keys_used_in_code():
-        assert key in exceptions | issues | entities, key
+        assert key in exceptions | issues | entities | selectors, key
     # Keys built at run time by errors.py.
     for _, key in _API_ERROR_KEYS:
         assert key in exceptions
     for key in ("unknown_result", "timeout", "cannot_connect", "bad_response"):
         assert key in exceptions
     assert "config.step.user.data.username" in keys
+    # The options form has two descriptions (a whole push URL, or its path
+    # only) and one set of fields: an option added to one is added to both.
+    steps = translations["options"]["step"]
+    for part in ("data", "data_description"):
+        assert steps["init_path"][part] == steps["init"][part], part
     # Custom integrations ship translations only: references are not resolved.
     assert "[%key:" not in (PACKAGE / "translations" / "en.json").read_text()
     assert not (PACKAGE / "strings.json").exists()

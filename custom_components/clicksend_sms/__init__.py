@@ -1,4 +1,4 @@
-"""ClickSend SMS: send SMS from Home Assistant, and hear back."""
+"""ClickSend Two-Way SMS: send SMS from Home Assistant, and hear back."""
 
 from __future__ import annotations
 
