@@ -26,6 +26,8 @@ from custom_components.clicksend_sms.const import (
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr
 
 from .conftest import WEBHOOK_ID
 
@@ -378,15 +380,21 @@ async def test_add_and_change_recipient(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     kim = next(s for s in loaded_entry.subentries.values() if s.title == "Kim")
-    assert dict(kim.data) == {
-        "name": "Kim",
-        "phone_number": "+61433333333",
-        "sender_id": "KimHouse",
-    }
+    # The name is the title only, as the UI's Rename changes it.
+    assert dict(kim.data) == {"phone_number": "+61433333333", "sender_id": "KimHouse"}
     assert hass.states.get("notify.kim") is not None
 
     result = await loaded_entry.start_subentry_reconfigure_flow(hass, kim.subentry_id)
     assert result["step_id"] == "reconfigure"
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+    }
+    assert suggested == {
+        "name": "Kim",
+        "phone_number": "+61433333333",
+        "sender_id": "KimHouse",
+    }
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {"name": "Kim", "phone_number": "+61444444444"}
     )
@@ -394,9 +402,51 @@ async def test_add_and_change_recipient(
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
     assert dict(loaded_entry.subentries[kim.subentry_id].data) == {
-        "name": "Kim",
-        "phone_number": "+61444444444",
+        "phone_number": "+61444444444"
     }
+
+
+async def test_renamed_recipient_is_reached_by_its_new_name(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """The UI's Rename (the subentry title) renames the device and the target."""
+    alex = next(s for s in loaded_entry.subentries.values() if s.title == "Alex")
+    hass.config_entries.async_update_subentry(loaded_entry, alex, title="Alexandra")
+    await hass.async_block_till_done()
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, f"{loaded_entry.entry_id}_{alex.subentry_id}"),
+        config_entry_id=loaded_entry.entry_id,
+    )
+    assert device is not None
+    assert device.name == "Alexandra"
+
+    await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {"to": ["alexandra"], "message": "Renamed"},
+        blocking=True,
+    )
+    assert [(sent.to, sent.message) for sent in simulator.sent] == [
+        ("+61411111111", "Renamed")
+    ]
+    # The old name is no recipient any more, and no number either.
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "send_sms", {"to": ["Alex"], "message": "Old"}, blocking=True
+        )
+    assert err.value.translation_key == "unknown_recipient"
+    # The recipient form offers the new name, and checks names against it.
+    result = await hass.config_entries.subentries.async_init(
+        (loaded_entry.entry_id, "recipient"), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "ALEXANDRA", "phone_number": "+61455555555"}
+    )
+    assert result["errors"] == {"name": "name_exists"}
 
 
 async def test_webhook_url_is_shown(

@@ -403,20 +403,21 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
         current = self._get_reconfigure_subentry() if step_id == "reconfigure" else None
         errors: dict[str, str] = {}
         if user_input is not None:
-            data, errors = self._check_recipient(
+            name, data, errors = self._check_recipient(
                 entry, user_input, current.subentry_id if current else None
             )
             if not errors:
+                # The name is the title alone, as the UI's Rename changes it.
                 if current is not None:
                     return self.async_update_and_abort(
                         entry,
                         current,
                         data=data,
-                        title=data[CONF_NAME],
+                        title=name,
                         unique_id=data[CONF_PHONE_NUMBER],
                     )
                 return self.async_create_entry(
-                    data=data, title=data[CONF_NAME], unique_id=data[CONF_PHONE_NUMBER]
+                    data=data, title=name, unique_id=data[CONF_PHONE_NUMBER]
                 )
         schema = probatio.Schema(
             {
@@ -430,7 +431,9 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or (dict(current.data) if current else None)
+                schema,
+                user_input
+                or ({**current.data, CONF_NAME: current.title} if current else None),
             ),
             errors=errors,
         )
@@ -438,10 +441,14 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
     @staticmethod
     def _check_recipient(
         entry: ConfigEntry, user_input: dict[str, Any], subentry_id: str | None
-    ) -> tuple[dict[str, str], dict[str, str]]:
-        """Validate and normalise a recipient; numbers are stored internationally."""
+    ) -> tuple[str, dict[str, str], dict[str, str]]:
+        """Validate and normalise a recipient; numbers are stored internationally.
+
+        Return the name (the subentry's title), the data and the form errors.
+        """
         errors: dict[str, str] = {}
-        data: dict[str, str] = {CONF_NAME: str(user_input[CONF_NAME]).strip()}
+        name = str(user_input[CONF_NAME]).strip()
+        data: dict[str, str] = {}
         others = [
             subentry
             for subentry in entry.subentries.values()
@@ -449,12 +456,9 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
             and subentry.subentry_id != subentry_id
         ]
         # A name needs a letter: targets without one are read as numbers.
-        if not any(char.isalpha() for char in data[CONF_NAME]):
+        if not any(char.isalpha() for char in name):
             errors[CONF_NAME] = "invalid_name"
-        elif any(
-            str(other.data[CONF_NAME]).casefold() == data[CONF_NAME].casefold()
-            for other in others
-        ):
+        elif any(other.title.casefold() == name.casefold() for other in others):
             errors[CONF_NAME] = "name_exists"
         try:
             data[CONF_PHONE_NUMBER] = normalize_number(
@@ -474,4 +478,4 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                 data[CONF_SENDER_ID] = validate_sender_id(sender_id)
             except ClickSendInputError:
                 errors[CONF_SENDER_ID] = "invalid_sender_id"
-        return data, errors
+        return name, data, errors

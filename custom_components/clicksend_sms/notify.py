@@ -26,15 +26,10 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 
-from .const import (
-    CONF_NAME,
-    CONF_PHONE_NUMBER,
-    CONF_SENDER_ID,
-    DOMAIN,
-    SUBENTRY_TYPE_RECIPIENT,
-)
+from .const import CONF_PHONE_NUMBER, CONF_SENDER_ID, DOMAIN, SUBENTRY_TYPE_RECIPIENT
 from .coordinator import ClickSendConfigEntry
 from .sending import SmsRequest, async_send_sms
+from .services import without_blank_rows
 
 # Sending is not limited here: ClickSend queues messages itself.
 PARALLEL_UPDATES = 0
@@ -81,7 +76,8 @@ class ClickSendRecipientNotifyEntity(NotifyEntity):
             identifiers={(DOMAIN, f"{entry.entry_id}_{subentry.subentry_id}")},
             manufacturer="ClickSend",
             model="SMS recipient",
-            name=subentry.data[CONF_NAME],
+            # The subentry's title is the name: the UI's Rename changes it.
+            name=subentry.title,
             via_device_id=dr.async_get_device_id_by_identifier(
                 entry.runtime_data.account.hass,
                 (DOMAIN, entry.entry_id),
@@ -125,7 +121,7 @@ class ClickSendNotificationService(BaseNotificationService):
     def targets(self) -> dict[str, str]:
         """Saved recipients, also offered as services of their own."""
         return {
-            subentry.data[CONF_NAME]: subentry.data[CONF_NAME]
+            subentry.title: subentry.title
             for subentry in self._entry.subentries.values()
             if subentry.subentry_type == SUBENTRY_TYPE_RECIPIENT
         }
@@ -139,7 +135,7 @@ class ClickSendNotificationService(BaseNotificationService):
                 translation_key="config_entry_not_loaded",
                 translation_placeholders={"account": self._entry.title},
             )
-        targets: list[str] | None = kwargs.get(ATTR_TARGET)
+        targets = without_blank_rows(list(kwargs.get(ATTR_TARGET) or []))
         if not targets:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="target_required"

@@ -28,7 +28,7 @@ from .api import (
     validate_sender_id,
 )
 from .api.countries import CALLING_CODES
-from .const import CONF_COUNTRY, CONF_NAME, CONF_PHONE_NUMBER, CONF_SENDER_ID, DOMAIN
+from .const import CONF_COUNTRY, CONF_PHONE_NUMBER, CONF_SENDER_ID, DOMAIN
 from .coordinator import ClickSendConfigEntry
 from .errors import api_error, input_error
 
@@ -88,7 +88,8 @@ def _resolve_recipients(
         for subentry in entry.subentries.values()
     ]
     by_name = {
-        str(subentry.data[CONF_NAME]).casefold(): recipient
+        # The title is the name: the UI's Rename changes only the title.
+        subentry.title.casefold(): recipient
         for subentry, recipient in zip(entry.subentries.values(), saved, strict=True)
     }
     # A saved recipient's number, however it is given, brings its sender ID.

@@ -48,10 +48,20 @@ def recipient(value: Any) -> str:
     return cv.string(value)
 
 
+def without_blank_rows(values: list[str]) -> list[str]:
+    """Leave out the empty rows of "to": the UI's list keeps one at its end.
+
+    Nothing but blank rows is no recipient at all, and is refused as that.
+    """
+    return [value for value in values if value.strip()]
+
+
 SEND_SMS_SCHEMA = probatio.Schema(
     {
         probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
-        probatio.Required(ATTR_TO): probatio.All(cv.ensure_list, [recipient]),
+        probatio.Required(ATTR_TO): probatio.All(
+            cv.ensure_list, [recipient], without_blank_rows
+        ),
         probatio.Required(ATTR_MESSAGE): cv.string,
         probatio.Optional(ATTR_SENDER_ID): cv.string,
         probatio.Optional(ATTR_SCHEDULE): cv.datetime,
