@@ -11,7 +11,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, translation
 
 from .conftest import WEBHOOK_ID, setup_with_platforms
 
@@ -51,3 +51,21 @@ async def test_delivery_report_kinds(
         assert state.attributes["event_type"] == kind
         assert state.attributes["source"] == "push"
         assert state.attributes["final"] is final
+
+
+async def test_attributes_are_translated(hass: HomeAssistant) -> None:
+    """The UI shows words, not keys, for the event types and the source."""
+    strings = await translation.async_get_translations(
+        hass, "en", "entity", ["clicksend_sms"]
+    )
+    prefix = "component.clicksend_sms.entity.event"
+    for key, types in (
+        ("delivery_report", ("delivered", "undelivered", "retrying", "other")),
+        ("inbound_sms", ("received",)),
+    ):
+        for event_type in types:
+            assert strings[
+                f"{prefix}.{key}.state_attributes.event_type.state.{event_type}"
+            ]
+        assert strings[f"{prefix}.{key}.state_attributes.source.state.poll"] == "Poll"
+        assert strings[f"{prefix}.{key}.state_attributes.source.state.push"] == "Push"
