@@ -229,6 +229,25 @@ async def test_reauth_with_the_same_key_reloads(
     assert config_entry.state is ConfigEntryState.LOADED
 
 
+async def test_reauth_of_an_entry_that_failed_to_load(
+    hass: HomeAssistant, simulator: ClickSendSimulator, config_entry: MockConfigEntry
+) -> None:
+    """A revoked key at start-up: the new key loads the entry, without a restart."""
+    simulator.add_account(DEMO_USERNAME, "NEW-KEY")
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    result = await config_entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "NEW-KEY"}
+    )
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert config_entry.data[CONF_API_KEY] == "NEW-KEY"
+
+
 async def test_reconfigure_flow(
     hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
 ) -> None:

@@ -279,14 +279,19 @@ class ClickSendConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Store the checked key and URL; the update listener reloads the entry.
 
-        Unchanged data fires no listener, yet the entry may be waiting for a
-        key that works again: it is reloaded here then.
+        The listener fires only for changed data of a loaded entry. Otherwise
+        (the same key that works again, or an entry that failed to set up and
+        so registered no listener) the entry is reloaded here.
         """
-        if entry.data[CONF_API_KEY] == api_key and entry.data[CONF_URL] == url:
-            self.hass.config_entries.async_schedule_reload(entry.entry_id)
-        return self.async_update_and_abort(
+        unchanged = entry.data[CONF_API_KEY] == api_key and entry.data[CONF_URL] == url
+        reload = unchanged or not entry.update_listeners
+        result = self.async_update_and_abort(
             entry, data_updates={CONF_API_KEY: api_key, CONF_URL: url}
         )
+        if reload:
+            # After the update: the reload starts at once and reads the data.
+            self.hass.config_entries.async_schedule_reload(entry.entry_id)
+        return result
 
 
 def _push_step(webhook_url: str, full: str, path_only: str) -> str:
