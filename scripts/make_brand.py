@@ -6,7 +6,7 @@ custom_components/clicksend_sms/brand/ (where Home Assistant looks for a
 custom integration's images):
 
 - icon.png, icon@2x.png: a speech bubble with a send arrow, 256 and 512 px;
-- logo.png, logo@2x.png: the icon and the wordmark "ClickSend SMS", 128 and
+- logo.png, logo@2x.png: the icon and the wordmark "ClickSend Two-Way SMS", 128 and
   256 px high (the second twice the first), with dark text for light themes;
 - dark_logo.png, dark_logo@2x.png: the same with light text for dark themes.
 
@@ -48,7 +48,7 @@ ARROW_CENTRE = (270, 216)
 ICON_SIZES = {"icon.png": 256, "icon@2x.png": 512}
 # logo.png's height; logo@2x.png is twice as high and twice as wide.
 LOGO_HEIGHT = 128
-WORDMARK = ("ClickSend", " SMS")
+WORDMARK = ("ClickSend", " Two-Way SMS")
 
 
 def gradient(size: tuple[int, int]) -> Image.Image:
@@ -152,7 +152,7 @@ def draw_logo(text: tuple[int, ...], accent: tuple[int, ...]) -> Image.Image:
     # body's top to the tail's tip, sits in its middle.
     side, drawn = BODY[2] - BODY[0], TAIL[1][1] - BODY[1]
     body_middle = (side - drawn) / 2 + (BODY[3] - BODY[1]) / 2
-    _, top, _, bottom = font.getbbox("ClickSend SMS", stroke_width=stroke)
+    _, top, _, bottom = font.getbbox("".join(WORDMARK), stroke_width=stroke)
     body_centre = big_height * body_middle / side
     y = body_centre - (top + bottom) / 2
     x = big_height + gap
