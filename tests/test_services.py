@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import yaml
 
 from clicksend_simulator import ClickSendSimulator
+from custom_components.clicksend_sms import api
 from custom_components.clicksend_sms.const import DOMAIN
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.generated.countries import COUNTRIES as HA_COUNTRIES
 from homeassistant.setup import async_setup_component
 
 REAL_NUMBER = "+61400000001"
@@ -339,3 +343,46 @@ async def test_numbers_that_came_as_numbers(
     with pytest.raises(ServiceValidationError) as err:
         await _send(hass, to=[2025550123], message="Ambiguous")
     assert err.value.translation_key == "ambiguous_number"
+
+
+def test_country_selector_offers_libphonenumbers_countries() -> None:
+    """The action's country selector lists the countries numbers can be read for."""
+    services = yaml.safe_load(
+        (Path(api.__file__).parent.parent / "services.yaml").read_text()
+    )
+    selector = services["send_sms"]["fields"]["country"]["selector"]["country"]
+    assert selector["countries"] == sorted(api.COUNTRIES & set(HA_COUNTRIES))
+
+
+@pytest.mark.parametrize(
+    ("to", "country", "expected"),
+    [
+        # How Australians dial out, and how Americans do.
+        ("0011 61 400 000 002", "AU", OTHER_REAL_NUMBER),
+        ("011 61 400 000 002", "US", OTHER_REAL_NUMBER),
+        ("0400 000 002", "AU", OTHER_REAL_NUMBER),
+    ],
+)
+async def test_numbers_are_read_as_dialled_in_the_country(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    to: str,
+    country: str,
+    expected: str,
+) -> None:
+    """Each country's exit and trunk codes, by libphonenumber."""
+    await _send(hass, to=[to], message="Dialled", country=country)
+    assert simulator.sent[-1].to == expected
+
+
+async def test_an_impossible_number_is_refused_before_sending(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """A number no country has is named in the error; nothing is sent."""
+    with pytest.raises(ServiceValidationError) as err:
+        await _send(hass, to=[REAL_NUMBER, "+61 400 000 00123"], message="Hi")
+    assert err.value.translation_key == "invalid_number"
+    assert err.value.translation_placeholders["number"] == "+61 400 000 00123"
+    assert "length" in str(err.value)
+    assert not [r for r in simulator.requests if r.endpoint == "send.php"]

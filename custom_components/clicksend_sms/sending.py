@@ -15,6 +15,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from .api import (
+    AmbiguousNumberError,
     ClickSendError,
     ClickSendInputError,
     InsufficientCreditError,
@@ -22,12 +23,12 @@ from .api import (
     failed_results,
     message_info,
     normalize_number,
+    number_from_digits,
     validate_country,
     validate_custom_string,
     validate_schedule,
     validate_sender_id,
 )
-from .api.countries import CALLING_CODES
 from .const import CONF_COUNTRY, CONF_NAME, CONF_PHONE_NUMBER, CONF_SENDER_ID, DOMAIN
 from .coordinator import ClickSendConfigEntry
 from .errors import api_error, input_error
@@ -44,20 +45,20 @@ class NumberFromTemplate(str):
 def _read_number(text: str, country: str | None) -> str:
     """Read a phone number; one that came as a number, with care.
 
-    "+61400000001" rendered by a template arrives as 61400000001. Without a
-    country, or when the digits start with the country's calling code, it is
-    international; otherwise "2025550123" could be national or not, and the
-    user is asked to write it as text.
+    "+61400000001" rendered by a template arrives as 61400000001: the client
+    reads such digits both ways (international, national) and refuses them
+    when it cannot tell, and the user is asked to write the number as text.
     """
     if not isinstance(text, NumberFromTemplate):
         return normalize_number(text, country)
-    if country is None or text.startswith(CALLING_CODES[country]):
-        return normalize_number(f"+{text}")
-    raise ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key="ambiguous_number",
-        translation_placeholders={"number": str(text)},
-    )
+    try:
+        return number_from_digits(str(text), country)
+    except AmbiguousNumberError as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="ambiguous_number",
+            translation_placeholders={"number": err.number},
+        ) from err
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 
 from custom_components.clicksend_sms.api import (
+    COUNTRIES,
     ClickSendError,
     ClickSendInputError,
     EmptyMessageError,
@@ -21,7 +22,6 @@ from custom_components.clicksend_sms.api import (
     message_info,
     normalize_number,
 )
-from custom_components.clicksend_sms.api.countries import CALLING_CODES
 from custom_components.clicksend_sms.api.parser import (
     parse_balance,
     parse_delivery_receipts,
@@ -148,7 +148,7 @@ def test_parsers_on_documents(body: bytes) -> None:
     ),
     st.one_of(
         st.none(),
-        st.sampled_from(sorted(CALLING_CODES)),
+        st.sampled_from(sorted(COUNTRIES)),
         st.text(max_size=3),
     ),
 )

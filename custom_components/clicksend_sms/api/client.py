@@ -46,6 +46,7 @@ from .models import (
     RecipientResult,
     SendResult,
 )
+from .numbers import normalize_recipients, validate_country
 from .parser import (
     parse_balance,
     parse_delivery_receipts,
@@ -55,9 +56,7 @@ from .parser import (
 )
 from .validation import (
     message_info,
-    normalize_recipients,
     validate_base_url,
-    validate_country,
     validate_custom_string,
     validate_schedule,
     validate_sender_id,

@@ -14,9 +14,7 @@ MAX_SENDER_ID_LENGTH: Final = 11
 # The HTTP v2 document names no limit; 50 is this client's conservative one.
 MAX_CUSTOM_STRING_LENGTH: Final = 50
 
-# E.164: a country code and a subscriber number, at most 15 digits. Fewer
-# than 8 is no mobile number ClickSend can deliver to.
-MIN_NUMBER_DIGITS: Final = 8
+# E.164: a number has at most 15 digits (a numeric sender ID too).
 MAX_NUMBER_DIGITS: Final = 15
 
 # A generous cap: 1,000 replies take about 400 KiB.

@@ -58,8 +58,19 @@ class InvalidNumberError(ClickSendInputError):
         self.reason = reason
 
 
+class AmbiguousNumberError(ClickSendInputError):
+    """Digits that came as a number could be more than one phone number."""
+
+    def __init__(self, digits: str) -> None:
+        """Keep the digits as they came."""
+        super().__init__(
+            f"{digits} came as a number, not text: write it as text, internationally"
+        )
+        self.number = digits
+
+
 class InvalidCountryError(ClickSendInputError):
-    """A country is not an ISO 3166-1 alpha-2 code."""
+    """A country is not a two-letter code libphonenumber has a plan for."""
 
     def __init__(self, country: str) -> None:
         """Keep the country as given."""
@@ -68,13 +79,13 @@ class InvalidCountryError(ClickSendInputError):
 
 
 class InvalidSenderIdError(ClickSendInputError):
-    """A sender ID is neither 1-11 letters/digits nor an international number."""
+    """A sender ID is neither 1-11 characters without spaces nor a number."""
 
     def __init__(self, sender_id: str) -> None:
         """Keep the sender ID as given."""
         super().__init__(
-            f"Invalid sender ID {sender_id!r}: use 1 to 11 letters or digits "
-            "without spaces, or an international phone number"
+            f"Invalid sender ID {sender_id!r}: use up to 11 characters "
+            "without spaces, or a phone number"
         )
         self.sender_id = sender_id
 
