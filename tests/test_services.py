@@ -386,3 +386,71 @@ async def test_an_impossible_number_is_refused_before_sending(
     assert err.value.translation_placeholders["number"] == "+61 400 000 00123"
     assert "length" in str(err.value)
     assert not [r for r in simulator.requests if r.endpoint == "send.php"]
+
+
+async def _run_script(
+    hass: HomeAssistant, action: str, data: dict[str, object]
+) -> None:
+    assert await async_setup_component(
+        hass,
+        "script",
+        {"script": {"go": {"sequence": [{"action": action, "data": data}]}}},
+    )
+    await hass.services.async_call("script", "go", blocking=True)
+    await hass.async_block_till_done()
+
+
+@pytest.mark.parametrize("options", [{"country": "AU"}])
+@pytest.mark.parametrize(
+    "to",
+    [
+        "{{ 61400000001 | float }}",
+        ["{{ 61400000001 | float }}"],
+        "{{ 61400000001 }}",
+        "{{ '+61400000001' }}",
+    ],
+)
+async def test_numbers_from_templates_as_int_or_float(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    to: object,
+) -> None:
+    """A float is read as its whole digits, never with its ".0" as digits."""
+    await _run_script(hass, "clicksend_sms.send_sms", {"to": to, "message": "Float"})
+    assert [m.to for m in simulator.sent] == [REAL_NUMBER]
+
+
+@pytest.mark.parametrize("options", [{"country": "AU"}])
+@pytest.mark.parametrize(
+    "to",
+    [
+        # An AU mobile without its 0, or +49 823 8160 in Germany.
+        "{{ '+498238160' }}",
+        "{{ 498238160.0 }}",
+        "{{ 61400000001.5 }}",
+        "{{ 2025550123 }}",
+    ],
+)
+async def test_numbers_from_templates_that_could_be_two(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    to: str,
+) -> None:
+    """Refused with ambiguous_number: nothing is sent to a guess."""
+    with pytest.raises(ServiceValidationError) as err:
+        await _run_script(
+            hass, "clicksend_sms.send_sms", {"to": to, "message": "Which?"}
+        )
+    assert err.value.translation_key == "ambiguous_number"
+    assert not simulator.sent
+
+
+async def test_a_boolean_is_no_number(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """True is text ("True"), not the number 1."""
+    with pytest.raises(ServiceValidationError) as err:
+        await _send(hass, to=[True], message="Yes")
+    assert err.value.translation_key == "unknown_recipient"

@@ -97,7 +97,11 @@ def _resolve_recipients(
     resolved: dict[str, _Recipient] = {}
     for item in to:
         text = item if isinstance(item, NumberFromTemplate) else str(item).strip()
-        if (recipient_by_name := by_name.get(text.casefold())) is not None:
+        if isinstance(text, NumberFromTemplate):
+            # Never a name, even when it renders as "inf".
+            number = _read_number(text, country)
+            recipient = by_number.get(number) or _Recipient(number, None)
+        elif (recipient_by_name := by_name.get(text.casefold())) is not None:
             recipient = recipient_by_name
         elif any(char.isalpha() for char in text):
             raise ServiceValidationError(
