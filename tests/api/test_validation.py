@@ -7,6 +7,7 @@ import ast
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
+from phonenumbers.phonemetadata import PhoneMetadata
 import pytest
 
 from custom_components.clicksend_sms import api
@@ -509,3 +510,11 @@ def test_validate_base_url_refuses(url: str, shown: str | None) -> None:
         validate_base_url(url)
     assert err.value.url == (shown if shown is not None else url)
     assert "secret" not in str(err.value)
+
+
+def test_libphonenumber_metadata_is_loaded_at_import() -> None:
+    """No number ever makes libphonenumber read its files (on the event loop)."""
+    # A loader left in these maps would import a module at the first number
+    # of its country.
+    assert not any(PhoneMetadata._region_available.values())  # noqa: SLF001
+    assert not any(PhoneMetadata._country_code_available.values())  # noqa: SLF001

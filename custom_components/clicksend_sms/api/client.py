@@ -219,6 +219,9 @@ class ClickSendClient:
         if country:
             fields["country"] = validate_country(country)
         if info.encoding is Encoding.UNICODE:
+            # Our choice: the HTTP v2 document lists no messagetype for
+            # send.php, but ClickSend's other APIs take "Unicode" for text
+            # outside GSM-7, and without it such text may arrive garbled.
             fields["messagetype"] = "Unicode"
 
         chunks = [
