@@ -13,7 +13,9 @@ import yaml
 
 from clicksend_simulator import ClickSendSimulator
 from custom_components.clicksend_sms import api
+from custom_components.clicksend_sms.api import RecipientResult
 from custom_components.clicksend_sms.const import DOMAIN
+from custom_components.clicksend_sms.sending import _summarise
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -454,3 +456,66 @@ async def test_a_boolean_is_no_number(
     with pytest.raises(ServiceValidationError) as err:
         await _send(hass, to=[True], message="Yes")
     assert err.value.translation_key == "unknown_recipient"
+
+
+async def test_thousands_of_refusals_are_summarised(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+) -> None:
+    """3,000 refused recipients: the first few named, the rest counted."""
+    simulator.set_balance("demo", 1000.0)
+    numbers = [f"+614000{index:05d}" for index in range(3000)]
+    await _send(hass, response=False, to=numbers, message="Storm warning")
+    # The same text again within seconds: every one is throttled (2016).
+    with pytest.raises(HomeAssistantError) as err:
+        await _send(hass, response=False, to=numbers, message="Storm warning")
+    assert err.value.translation_key == "all_recipients_rejected"
+    text = str(err.value)
+    assert len(text) < 500
+    assert text.startswith(
+        "ClickSend refused every recipient: +61400000000: Throttled (2016); "
+    )
+    assert text.endswith(
+        "+61400000004: Throttled (2016); "
+        "and 2,995 more (in all: 3,000 × Throttled (2016))"
+    )
+
+
+def test_refusals_with_many_reasons_are_counted_by_the_commonest() -> None:
+    """A hostile answer with a reason per recipient stays short too."""
+    rejected = [
+        RecipientResult(f"+614000{i:05d}", None, str(2100 + i % 50), "Odd", 0.0, "")
+        for i in range(3000)
+    ]
+    summary = _summarise(rejected)
+    assert summary.endswith(", 47 other reasons)")
+    assert len(summary) < 500
+
+
+async def test_half_an_emoji_is_refused_with_a_translated_error(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """A lone surrogate (a template can make one) cannot be sent."""
+    for data in (
+        {"message": "Hi \ud83d"},
+        {"message": "Hi", "custom_string": "\udc00"},
+    ):
+        with pytest.raises(ServiceValidationError) as err:
+            await _send(hass, to=[REAL_NUMBER], **data)
+        assert err.value.translation_key == "invalid_text"
+        assert "half of a character" in str(err.value)
+    assert not simulator.sent
+
+
+async def test_a_schedule_past_2038_is_refused(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Year 9999 is refused, naming the latest time accepted."""
+    with pytest.raises(ServiceValidationError) as err:
+        await _send(
+            hass, to=[REAL_NUMBER], message="Far", schedule="9999-12-31 23:00:00+00:00"
+        )
+    assert err.value.translation_key == "schedule_too_late"
+    assert "2038-01-19T03:14:07+00:00" in str(err.value)
+    assert not simulator.sent

@@ -6,6 +6,7 @@ and the legacy notify service behave alike because they share this.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,9 @@ from .coordinator import ClickSendConfigEntry
 from .errors import api_error, input_error
 
 INSUFFICIENT_CREDIT_CODE = "2018"
+# How many refused recipients an error names, and how many reasons it counts.
+LISTED_REJECTIONS = 5
+LISTED_REASONS = 3
 
 
 class NumberFromTemplate(str):
@@ -127,11 +131,31 @@ def _aware(when: datetime) -> datetime:
     return when
 
 
-def _describe(result: RecipientResult) -> str:
+def _reason(result: RecipientResult) -> str:
     text = result.error_text or "rejected"
-    if result.result_code:
-        return f"{result.to}: {text} ({result.result_code})"
-    return f"{result.to}: {text}"
+    return f"{text} ({result.result_code})" if result.result_code else text
+
+
+def _describe(result: RecipientResult) -> str:
+    return f"{result.to}: {_reason(result)}"
+
+
+def _summarise(rejected: list[RecipientResult]) -> str:
+    """Name the first few refused recipients, and count the rest by reason.
+
+    3,000 refusals listed in full make an error (and a log line) of 100 KB.
+    """
+    listed = "; ".join(_describe(result) for result in rejected[:LISTED_REJECTIONS])
+    rest = len(rejected) - LISTED_REJECTIONS
+    if rest <= 0:
+        return listed
+    reasons = Counter(_reason(result) for result in rejected).most_common()
+    counted = ", ".join(
+        f"{count:,} × {reason}" for reason, count in reasons[:LISTED_REASONS]
+    )
+    if len(reasons) > LISTED_REASONS:
+        counted += f", {len(reasons) - LISTED_REASONS:,} other reasons"
+    return f"{listed}; and {rest:,} more (in all: {counted})"
 
 
 async def async_send_sms(
@@ -221,8 +245,8 @@ async def async_send_sms(
                 "recipients_rejected" if accepted else "all_recipients_rejected"
             ),
             translation_placeholders={
-                "count": str(len(rejected)),
-                "rejected": "; ".join(_describe(result) for result in rejected),
+                "count": f"{len(rejected):,}",
+                "rejected": _summarise(rejected),
             },
         )
     return {

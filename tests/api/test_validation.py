@@ -22,9 +22,11 @@ from custom_components.clicksend_sms.api import (
     InvalidNumberError,
     InvalidScheduleError,
     InvalidSenderIdError,
+    InvalidTextError,
     MessageInfo,
     MessageTooLongError,
     NoRecipientsError,
+    ScheduleTooLateError,
     inbound_number,
     message_info,
     normalize_number,
@@ -397,6 +399,14 @@ def test_message_info_refuses_empty(message: str) -> None:
         message_info(message)
 
 
+@pytest.mark.parametrize("message", ["Hi \ud83d", "\udc00 there", "😀\ud83d"])
+def test_message_info_refuses_lone_surrogates(message: str) -> None:
+    """Half an emoji is no text any encoding can carry."""
+    with pytest.raises(InvalidTextError) as err:
+        message_info(message)
+    assert err.value.field == "message"
+
+
 def test_message_info_refuses_long() -> None:
     """Over 960 characters is refused."""
     with pytest.raises(MessageTooLongError) as err:
@@ -426,7 +436,24 @@ def test_validate_schedule() -> None:
         datetime(2026, 1, 1, 13, tzinfo=UTC).timestamp()
     )
     # Without a now, the clock's.
-    assert validate_schedule(datetime(2200, 1, 1, tzinfo=UTC)) == 7258118400
+    assert validate_schedule(datetime(2030, 1, 1, tzinfo=UTC)) == 1893456000
+    # The last second a signed 32-bit unix timestamp holds.
+    latest = datetime(2038, 1, 19, 3, 14, 7, tzinfo=UTC)
+    assert validate_schedule(latest, NOW) == 2**31 - 1
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2038, 1, 19, 3, 14, 8, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+    ],
+)
+def test_validate_schedule_refuses_past_2038(when: datetime) -> None:
+    """Later than a 32-bit unix time holds: our bound, named in the error."""
+    with pytest.raises(ScheduleTooLateError) as err:
+        validate_schedule(when, NOW)
+    assert err.value.latest == datetime(2038, 1, 19, 3, 14, 7, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -460,6 +487,8 @@ def test_validate_custom_string() -> None:
     with pytest.raises(InvalidCustomStringError) as err:
         validate_custom_string("x" * 51)
     assert err.value.maximum == 50
+    with pytest.raises(InvalidTextError):
+        validate_custom_string("ref-\ud83d")
 
 
 # Base URLs

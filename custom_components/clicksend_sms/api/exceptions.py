@@ -5,6 +5,8 @@ Every message is safe to show and to log: none ever contains the API key.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .const import (
     CODE_ACCOUNT_NOT_ACTIVE,
     CODE_EMPTY_MESSAGE,
@@ -17,6 +19,9 @@ from .const import (
     CODE_TOO_MANY_RECIPIENTS,
     INTERNAL_ERROR_CODES,
 )
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 class ClickSendError(Exception):
@@ -92,6 +97,27 @@ class InvalidSenderIdError(ClickSendInputError):
 
 class InvalidScheduleError(ClickSendInputError):
     """A schedule is naive or in the past."""
+
+
+class ScheduleTooLateError(InvalidScheduleError):
+    """A schedule is later than a unix timestamp is sure to hold."""
+
+    def __init__(self, latest: datetime) -> None:
+        """Keep the latest time accepted."""
+        super().__init__(f"The schedule is later than {latest.isoformat()}")
+        self.latest = latest
+
+
+class InvalidTextError(ClickSendInputError):
+    """Text holds what is no character (a lone surrogate, half an emoji)."""
+
+    def __init__(self, field: str) -> None:
+        """Keep which field it was."""
+        super().__init__(
+            f"The {field} holds half of a character (a lone surrogate): "
+            "it cannot be sent"
+        )
+        self.field = field
 
 
 class InvalidCustomStringError(ClickSendInputError):

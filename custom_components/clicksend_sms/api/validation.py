@@ -14,6 +14,7 @@ from .const import (
     MAX_CUSTOM_STRING_LENGTH,
     MAX_MESSAGE_LENGTH,
     MAX_NUMBER_DIGITS,
+    MAX_SCHEDULE_TIMESTAMP,
     MAX_SENDER_ID_LENGTH,
 )
 from .exceptions import (
@@ -23,7 +24,9 @@ from .exceptions import (
     InvalidNumberError,
     InvalidScheduleError,
     InvalidSenderIdError,
+    InvalidTextError,
     MessageTooLongError,
+    ScheduleTooLateError,
 )
 from .models import Encoding, MessageInfo
 from .numbers import normalize_number
@@ -82,6 +85,7 @@ def message_info(message: str) -> MessageInfo:
     """
     if not message.strip():
         raise EmptyMessageError
+    check_text(message, "message")
     if len(message) > MAX_MESSAGE_LENGTH:
         raise MessageTooLongError(len(message), MAX_MESSAGE_LENGTH)
     if all(char in GSM7_BASIC or char in GSM7_EXTENSION for char in message):
@@ -94,6 +98,19 @@ def message_info(message: str) -> MessageInfo:
         encoding = Encoding.UNICODE
     length = sum(widths)
     return MessageInfo(encoding, length, _count_parts(widths, length, single, part))
+
+
+def check_text(text: str, field: str) -> str:
+    r"""Return the text if it can be sent: no lone surrogate (half an emoji).
+
+    A template can make one ("{{ '\ud83d' }}"), and no encoding can carry
+    it: refused here rather than fail inside the HTTP request.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidTextError(field) from None
+    return text
 
 
 def _count_parts(widths: list[int], length: int, single: int, part: int) -> int:
@@ -119,14 +136,18 @@ def validate_schedule(when: datetime, now: datetime | None = None) -> int:
         raise InvalidScheduleError("The schedule has no time zone")
     if when <= (now if now is not None else datetime.now(UTC)):
         raise InvalidScheduleError("The schedule is in the past")
-    return int(when.timestamp())
+    timestamp = int(when.timestamp())
+    if timestamp > MAX_SCHEDULE_TIMESTAMP:
+        # See MAX_SCHEDULE_TIMESTAMP: our bound, the document names none.
+        raise ScheduleTooLateError(datetime.fromtimestamp(MAX_SCHEDULE_TIMESTAMP, UTC))
+    return timestamp
 
 
 def validate_custom_string(custom_string: str) -> str:
     """Return the custom string if ClickSend will keep all of it."""
     if len(custom_string) > MAX_CUSTOM_STRING_LENGTH:
         raise InvalidCustomStringError(MAX_CUSTOM_STRING_LENGTH)
-    return custom_string
+    return check_text(custom_string, "custom string")
 
 
 def validate_base_url(url: str) -> str:
