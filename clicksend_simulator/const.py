@@ -42,6 +42,8 @@ API_PATH: Final = "/http/v2/"
 CONTROL_PATH: Final = "/_sim/"
 
 MAX_RECIPIENTS: Final = 1000
+# send.php's "message": "Maximum 960 characters."
+MAX_MESSAGE_LENGTH: Final = 960
 PRICE_PER_PART: Final = 0.0282
 DEFAULT_THROTTLE_SECONDS: Final = 5.0
 
@@ -62,6 +64,8 @@ INTERNAL_ERROR_CODES: Final = range(2100, 2200)
 SUCCESS: Final = ("0000", "Success")
 MISSING_CREDENTIALS: Final = ("2006", "Missing credentials")
 NOT_ACTIVATED: Final = ("2007", "Account not activated")
+# The document lists the banned test account but no code for it: 2007 (the
+# only code about the account's standing) is the simulator's guess.
 BANNED: Final = ("2007", "Account banned")
 INVALID_RECIPIENT: Final = ("2015", "Invalid recipient")
 THROTTLED: Final = ("2016", "Throttled")
@@ -69,6 +73,10 @@ INVALID_SENDER_ID: Final = ("2017", "Invalid sender id")
 LOW_CREDIT: Final = ("2018", "Low credit")
 INVALID_CREDENTIALS: Final = ("2022", "Invalid credentials")
 EMPTY_MESSAGE: Final = ("2051", "Empty message")
+# The document says "Maximum 960 characters" but names no code for a longer
+# message: 2099, outside its list, is the simulator's own, so that a test
+# sees a refusal and the client reports it as an unknown result.
+MESSAGE_TOO_LONG: Final = ("2099", "Message too long")
 TOO_MANY_RECIPIENTS: Final = ("2052", "Too many recipients")
 INTERNAL_ERROR: Final = ("2101", "Internal error")
 

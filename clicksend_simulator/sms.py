@@ -45,7 +45,8 @@ COUNTRIES: Final[dict[str, tuple[str, str]]] = {
 
 _FORMATTING = re.compile(r"[\s\-().]")
 _INTERNATIONAL = re.compile(r"\+[1-9]\d{7,14}")
-_NUMERIC_SENDER = re.compile(r"\+?\d{3,15}")
+# "or a number": E.164 allows 15 digits.
+_NUMERIC_SENDER = re.compile(r"\+?[0-9]{1,15}")
 MAX_ALPHA_SENDER_LENGTH: Final = 11
 
 GSM7_BASIC: Final = frozenset(
@@ -83,7 +84,12 @@ def normalise_number(raw: str, country: str = "") -> str | None:
 
 
 def valid_sender_id(sender_id: str) -> bool:
-    """Whether ClickSend accepts a sender ID (2017 otherwise)."""
+    """Whether ClickSend accepts a sender ID (2017 otherwise).
+
+    The document's rule, word for word: "no longer than 11 characters (if
+    alphanumeric), and contains no spaces"; or a number. The client checks
+    the same.
+    """
     if _NUMERIC_SENDER.fullmatch(sender_id):
         return True
     return len(sender_id) <= MAX_ALPHA_SENDER_LENGTH and not any(

@@ -32,7 +32,9 @@ from .const import (
     INVALID_RECIPIENT,
     INVALID_SENDER_ID,
     LOW_CREDIT,
+    MAX_MESSAGE_LENGTH,
     MAX_RECIPIENTS,
+    MESSAGE_TOO_LONG,
     MISSING_CREDENTIALS,
     NOCREDIT_USERNAME,
     NOT_ACTIVATED,
@@ -461,6 +463,8 @@ class SimulatorState:
         message = params.get("message", "")
         if not message.strip():
             raise ApiError(EMPTY_MESSAGE)
+        if len(message) > MAX_MESSAGE_LENGTH:
+            raise ApiError(MESSAGE_TOO_LONG)
         recipients = [
             part.strip() for part in params.get("to", "").split(",") if part.strip()
         ]
@@ -520,8 +524,9 @@ class SimulatorState:
             return refused(THROTTLED, number)
         test_number = number in TEST_NUMBERS
         price = 0.0 if test_number else round(parts * PRICE_PER_PART, 4)
-        # An empty account cannot send at all, not even to test numbers.
-        if account.balance <= 0 or account.balance < price:
+        # "A success response will be returned ... This won't use any of your
+        # credit": a test number succeeds even on an account without credit.
+        if not test_number and (account.balance <= 0 or account.balance < price):
             return refused(LOW_CREDIT, number)
         account.balance = round(account.balance - price, 4)
         self._last_sent[throttle_key] = now

@@ -201,3 +201,44 @@ async def test_legacy_templated_target_as_a_list(
         "script", "reply", {"sender": "+61400000001"}, blocking=True
     )
     assert [m.to for m in simulator.sent] == ["+61400000001"]
+
+
+@pytest.mark.parametrize("options", [{"country": "AU"}])
+@pytest.mark.parametrize(
+    "target", ["{{ '+61400000001' }}", ["{{ '+61400000001' }}"], "{{ 61400000001.0 }}"]
+)
+async def test_legacy_templated_number_keeps_its_country_code(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    target: object,
+) -> None:
+    """A target rendered as a number is not a national number of the country."""
+    await _legacy_script(hass, {"message": "Got it", "target": target})
+    assert [m.to for m in simulator.sent] == ["+61400000001"]
+
+
+@pytest.mark.parametrize("options", [{"country": "AU"}])
+async def test_legacy_templated_number_that_could_be_two_is_refused(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """+49 823 8160, or an AU mobile without its 0: ask, never guess."""
+    with pytest.raises(ServiceValidationError) as err:
+        await _legacy_script(hass, {"message": "Hi", "target": "{{ '+498238160' }}"})
+    assert err.value.translation_key == "ambiguous_number"
+    assert not simulator.sent
+
+
+async def _legacy_script(hass: HomeAssistant, data: dict[str, object]) -> None:
+    assert await async_setup_component(
+        hass,
+        "script",
+        {
+            "script": {
+                "go": {
+                    "sequence": [{"action": "notify.clicksend_sms_demo", "data": data}]
+                }
+            }
+        },
+    )
+    await hass.services.async_call("script", "go", blocking=True)

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import yaml
 
 from clicksend_simulator import ClickSendSimulator
+from custom_components.clicksend_sms import api
+from custom_components.clicksend_sms.api import RecipientResult
 from custom_components.clicksend_sms.const import DOMAIN
+from custom_components.clicksend_sms.sending import _summarise
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.generated.countries import COUNTRIES as HA_COUNTRIES
 from homeassistant.setup import async_setup_component
 
 REAL_NUMBER = "+61400000001"
@@ -339,3 +345,177 @@ async def test_numbers_that_came_as_numbers(
     with pytest.raises(ServiceValidationError) as err:
         await _send(hass, to=[2025550123], message="Ambiguous")
     assert err.value.translation_key == "ambiguous_number"
+
+
+def test_country_selector_offers_libphonenumbers_countries() -> None:
+    """The action's country selector lists the countries numbers can be read for."""
+    services = yaml.safe_load(
+        (Path(api.__file__).parent.parent / "services.yaml").read_text()
+    )
+    selector = services["send_sms"]["fields"]["country"]["selector"]["country"]
+    assert selector["countries"] == sorted(api.COUNTRIES & set(HA_COUNTRIES))
+
+
+@pytest.mark.parametrize(
+    ("to", "country", "expected"),
+    [
+        # How Australians dial out, and how Americans do.
+        ("0011 61 400 000 002", "AU", OTHER_REAL_NUMBER),
+        ("011 61 400 000 002", "US", OTHER_REAL_NUMBER),
+        ("0400 000 002", "AU", OTHER_REAL_NUMBER),
+    ],
+)
+async def test_numbers_are_read_as_dialled_in_the_country(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    to: str,
+    country: str,
+    expected: str,
+) -> None:
+    """Each country's exit and trunk codes, by libphonenumber."""
+    await _send(hass, to=[to], message="Dialled", country=country)
+    assert simulator.sent[-1].to == expected
+
+
+async def test_an_impossible_number_is_refused_before_sending(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """A number no country has is named in the error; nothing is sent."""
+    with pytest.raises(ServiceValidationError) as err:
+        await _send(hass, to=[REAL_NUMBER, "+61 400 000 00123"], message="Hi")
+    assert err.value.translation_key == "invalid_number"
+    assert err.value.translation_placeholders["number"] == "+61 400 000 00123"
+    assert "length" in str(err.value)
+    assert not [r for r in simulator.requests if r.endpoint == "send.php"]
+
+
+async def _run_script(
+    hass: HomeAssistant, action: str, data: dict[str, object]
+) -> None:
+    assert await async_setup_component(
+        hass,
+        "script",
+        {"script": {"go": {"sequence": [{"action": action, "data": data}]}}},
+    )
+    await hass.services.async_call("script", "go", blocking=True)
+    await hass.async_block_till_done()
+
+
+@pytest.mark.parametrize("options", [{"country": "AU"}])
+@pytest.mark.parametrize(
+    "to",
+    [
+        "{{ 61400000001 | float }}",
+        ["{{ 61400000001 | float }}"],
+        "{{ 61400000001 }}",
+        "{{ '+61400000001' }}",
+    ],
+)
+async def test_numbers_from_templates_as_int_or_float(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    to: object,
+) -> None:
+    """A float is read as its whole digits, never with its ".0" as digits."""
+    await _run_script(hass, "clicksend_sms.send_sms", {"to": to, "message": "Float"})
+    assert [m.to for m in simulator.sent] == [REAL_NUMBER]
+
+
+@pytest.mark.parametrize("options", [{"country": "AU"}])
+@pytest.mark.parametrize(
+    "to",
+    [
+        # An AU mobile without its 0, or +49 823 8160 in Germany.
+        "{{ '+498238160' }}",
+        "{{ 498238160.0 }}",
+        "{{ 61400000001.5 }}",
+        "{{ 2025550123 }}",
+    ],
+)
+async def test_numbers_from_templates_that_could_be_two(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    to: str,
+) -> None:
+    """Refused with ambiguous_number: nothing is sent to a guess."""
+    with pytest.raises(ServiceValidationError) as err:
+        await _run_script(
+            hass, "clicksend_sms.send_sms", {"to": to, "message": "Which?"}
+        )
+    assert err.value.translation_key == "ambiguous_number"
+    assert not simulator.sent
+
+
+async def test_a_boolean_is_no_number(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """True is text ("True"), not the number 1."""
+    with pytest.raises(ServiceValidationError) as err:
+        await _send(hass, to=[True], message="Yes")
+    assert err.value.translation_key == "unknown_recipient"
+
+
+async def test_thousands_of_refusals_are_summarised(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+) -> None:
+    """3,000 refused recipients: the first few named, the rest counted."""
+    simulator.set_balance("demo", 1000.0)
+    numbers = [f"+614000{index:05d}" for index in range(3000)]
+    await _send(hass, response=False, to=numbers, message="Storm warning")
+    # The same text again within seconds: every one is throttled (2016).
+    with pytest.raises(HomeAssistantError) as err:
+        await _send(hass, response=False, to=numbers, message="Storm warning")
+    assert err.value.translation_key == "all_recipients_rejected"
+    text = str(err.value)
+    assert len(text) < 500
+    assert text.startswith(
+        "ClickSend refused every recipient: +61400000000: Throttled (2016); "
+    )
+    assert text.endswith(
+        "+61400000004: Throttled (2016); "
+        "and 2,995 more (in all: 3,000 × Throttled (2016))"
+    )
+
+
+def test_refusals_with_many_reasons_are_counted_by_the_commonest() -> None:
+    """A hostile answer with a reason per recipient stays short too."""
+    rejected = [
+        RecipientResult(f"+614000{i:05d}", None, str(2100 + i % 50), "Odd", 0.0, "")
+        for i in range(3000)
+    ]
+    summary = _summarise(rejected)
+    assert summary.endswith(", 47 other reasons)")
+    assert len(summary) < 500
+
+
+async def test_half_an_emoji_is_refused_with_a_translated_error(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """A lone surrogate (a template can make one) cannot be sent."""
+    for data in (
+        {"message": "Hi \ud83d"},
+        {"message": "Hi", "custom_string": "\udc00"},
+    ):
+        with pytest.raises(ServiceValidationError) as err:
+            await _send(hass, to=[REAL_NUMBER], **data)
+        assert err.value.translation_key == "invalid_text"
+        assert "half of a character" in str(err.value)
+    assert not simulator.sent
+
+
+async def test_a_schedule_past_2038_is_refused(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Year 9999 is refused, naming the latest time accepted."""
+    with pytest.raises(ServiceValidationError) as err:
+        await _send(
+            hass, to=[REAL_NUMBER], message="Far", schedule="9999-12-31 23:00:00+00:00"
+        )
+    assert err.value.translation_key == "schedule_too_late"
+    assert "2038-01-19T03:14:07+00:00" in str(err.value)
+    assert not simulator.sent

@@ -207,8 +207,10 @@ class ClickSendConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
         return self.async_show_form(
             step_id="user",
+            # The key just typed is never sent back to the browser.
             data_schema=self.add_suggested_values_to_schema(
-                _account_schema(), user_input
+                _account_schema(),
+                {k: v for k, v in (user_input or {}).items() if k != CONF_API_KEY},
             ),
             errors=errors,
             description_placeholders=placeholders,

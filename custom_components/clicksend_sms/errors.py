@@ -28,8 +28,10 @@ from .api import (
     InvalidRecipientError,
     InvalidScheduleError,
     InvalidSenderIdError,
+    InvalidTextError,
     MessageTooLongError,
     NoRecipientsError,
+    ScheduleTooLateError,
     SenderIdRejectedError,
     ThrottledError,
     TooManyRecipientsError,
@@ -81,8 +83,14 @@ def input_error(err: ClickSendInputError) -> ServiceValidationError:
         case InvalidSenderIdError():
             key = "invalid_sender_id"
             placeholders = {"sender_id": err.sender_id}
+        case ScheduleTooLateError():
+            key = "schedule_too_late"
+            placeholders = {"latest": err.latest.isoformat()}
         case InvalidScheduleError():
             key = "invalid_schedule"
+        case InvalidTextError():
+            key = "invalid_text"
+            placeholders = {"field": err.field}
         case InvalidCustomStringError():
             key = "custom_string_too_long"
             placeholders = {"maximum": str(err.maximum)}

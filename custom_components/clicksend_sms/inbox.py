@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 import hashlib
 import logging
-import re
 from typing import TYPE_CHECKING, Any, Final, Literal, override
 
 from homeassistant.config_entries import ConfigEntryState
@@ -25,7 +24,13 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .api import ClickSendAuthError, ClickSendError, DeliveryReceipt, InboundReply
+from .api import (
+    ClickSendAuthError,
+    ClickSendError,
+    DeliveryReceipt,
+    InboundReply,
+    inbound_number,
+)
 from .api.statuses import classify_delivery
 from .const import (
     CONF_POLL_DELIVERY_REPORTS,
@@ -51,8 +56,6 @@ MAX_FINGERPRINTS: Final = 10_000
 SAVE_DELAY: Final = 1.0
 
 type Source = Literal["poll", "push"]
-
-_NUMBER = re.compile(r"\+?[0-9]+")
 
 
 def signal_received(entry_id: str) -> str:
@@ -84,11 +87,12 @@ def _digest(*parts: str) -> str:
 
 
 def international(number: str) -> str:
-    """Write a number as "+digits", however it came; leave names alone."""
-    text = number.strip()
-    if _NUMBER.fullmatch(text):
-        return "+" + text.removeprefix("+")
-    return text
+    """Write a number in E.164, however it came; leave names alone.
+
+    The one reading of numbers, the client's (api.inbound_number): spaces,
+    "00", floats and other scripts' digits, by libphonenumber.
+    """
+    return inbound_number(number)
 
 
 def _digits(number: str) -> str:

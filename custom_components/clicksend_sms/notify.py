@@ -15,6 +15,8 @@ from homeassistant.components.notify.const import (
     ATTR_DATA,
     ATTR_TARGET,
     ATTR_TITLE,
+    DOMAIN as NOTIFY_DOMAIN,
+    NOTIFY_SERVICE_SCHEMA,
     NotifyEntityFeature,
 )
 from homeassistant.components.notify.legacy import BaseNotificationService
@@ -29,12 +31,19 @@ from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 from .const import CONF_PHONE_NUMBER, CONF_SENDER_ID, DOMAIN, SUBENTRY_TYPE_RECIPIENT
 from .coordinator import ClickSendConfigEntry
 from .sending import SmsRequest, async_send_sms
-from .services import without_blank_rows
+from .services import recipient, without_blank_rows
 
 # Sending is not limited here: ClickSend queues messages itself.
 PARALLEL_UPDATES = 0
 
 CONF_ENTRY = "entry"
+
+# notify's own schema, but a target that came through a template as a number
+# stays a number (rather than become text without its "+"), to be read with
+# the same care as send_sms's "to".
+LEGACY_SERVICE_SCHEMA = NOTIFY_SERVICE_SCHEMA.extend(
+    {probatio.Optional(ATTR_TARGET): probatio.All(cv.ensure_list, [recipient])}
+)
 
 LEGACY_DATA_SCHEMA = probatio.Schema(
     {
@@ -125,6 +134,17 @@ class ClickSendNotificationService(BaseNotificationService):
             for subentry in self._entry.subentries.values()
             if subentry.subentry_type == SUBENTRY_TYPE_RECIPIENT
         }
+
+    @override
+    async def async_register_services(self) -> None:
+        """Register as notify does, then again with a schema that keeps numbers."""
+        await super().async_register_services()
+        self.hass.services.async_register(
+            NOTIFY_DOMAIN,
+            self._service_name,
+            self._async_notify_message_service,
+            schema=LEGACY_SERVICE_SCHEMA,
+        )
 
     @override
     async def async_send_message(self, message: str = "", **kwargs: Any) -> None:

@@ -6,6 +6,7 @@ and the legacy notify service behave alike because they share this.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from .api import (
+    AmbiguousNumberError,
     ClickSendError,
     ClickSendInputError,
     InsufficientCreditError,
@@ -22,17 +24,20 @@ from .api import (
     failed_results,
     message_info,
     normalize_number,
+    number_from_digits,
     validate_country,
     validate_custom_string,
     validate_schedule,
     validate_sender_id,
 )
-from .api.countries import CALLING_CODES
 from .const import CONF_COUNTRY, CONF_PHONE_NUMBER, CONF_SENDER_ID, DOMAIN
 from .coordinator import ClickSendConfigEntry
 from .errors import api_error, input_error
 
 INSUFFICIENT_CREDIT_CODE = "2018"
+# How many refused recipients an error names, and how many reasons it counts.
+LISTED_REJECTIONS = 5
+LISTED_REASONS = 3
 
 
 class NumberFromTemplate(str):
@@ -44,20 +49,20 @@ class NumberFromTemplate(str):
 def _read_number(text: str, country: str | None) -> str:
     """Read a phone number; one that came as a number, with care.
 
-    "+61400000001" rendered by a template arrives as 61400000001. Without a
-    country, or when the digits start with the country's calling code, it is
-    international; otherwise "2025550123" could be national or not, and the
-    user is asked to write it as text.
+    "+61400000001" rendered by a template arrives as 61400000001: the client
+    reads such digits both ways (international, national) and refuses them
+    when it cannot tell, and the user is asked to write the number as text.
     """
     if not isinstance(text, NumberFromTemplate):
         return normalize_number(text, country)
-    if country is None or text.startswith(CALLING_CODES[country]):
-        return normalize_number(f"+{text}")
-    raise ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key="ambiguous_number",
-        translation_placeholders={"number": str(text)},
-    )
+    try:
+        return number_from_digits(str(text), country)
+    except AmbiguousNumberError as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="ambiguous_number",
+            translation_placeholders={"number": err.number},
+        ) from err
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,7 +102,11 @@ def _resolve_recipients(
     resolved: dict[str, _Recipient] = {}
     for item in to:
         text = item if isinstance(item, NumberFromTemplate) else str(item).strip()
-        if (recipient_by_name := by_name.get(text.casefold())) is not None:
+        if isinstance(text, NumberFromTemplate):
+            # Never a name, even when it renders as "inf".
+            number = _read_number(text, country)
+            recipient = by_number.get(number) or _Recipient(number, None)
+        elif (recipient_by_name := by_name.get(text.casefold())) is not None:
             recipient = recipient_by_name
         elif any(char.isalpha() for char in text):
             raise ServiceValidationError(
@@ -123,11 +132,31 @@ def _aware(when: datetime) -> datetime:
     return when
 
 
-def _describe(result: RecipientResult) -> str:
+def _reason(result: RecipientResult) -> str:
     text = result.error_text or "rejected"
-    if result.result_code:
-        return f"{result.to}: {text} ({result.result_code})"
-    return f"{result.to}: {text}"
+    return f"{text} ({result.result_code})" if result.result_code else text
+
+
+def _describe(result: RecipientResult) -> str:
+    return f"{result.to}: {_reason(result)}"
+
+
+def _summarise(rejected: list[RecipientResult]) -> str:
+    """Name the first few refused recipients, and count the rest by reason.
+
+    3,000 refusals listed in full make an error (and a log line) of 100 KB.
+    """
+    listed = "; ".join(_describe(result) for result in rejected[:LISTED_REJECTIONS])
+    rest = len(rejected) - LISTED_REJECTIONS
+    if rest <= 0:
+        return listed
+    reasons = Counter(_reason(result) for result in rejected).most_common()
+    counted = ", ".join(
+        f"{count:,} × {reason}" for reason, count in reasons[:LISTED_REASONS]
+    )
+    if len(reasons) > LISTED_REASONS:
+        counted += f", {len(reasons) - LISTED_REASONS:,} other reasons"
+    return f"{listed}; and {rest:,} more (in all: {counted})"
 
 
 async def async_send_sms(
@@ -217,8 +246,8 @@ async def async_send_sms(
                 "recipients_rejected" if accepted else "all_recipients_rejected"
             ),
             translation_placeholders={
-                "count": str(len(rejected)),
-                "rejected": "; ".join(_describe(result) for result in rejected),
+                "count": f"{len(rejected):,}",
+                "rejected": _summarise(rejected),
             },
         )
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import probatio
@@ -37,13 +38,22 @@ ATTR_FROM_EMAIL = "from_email"
 
 
 def recipient(value: Any) -> str:
-    """Read one entry of "to".
+    """Read one entry of "to" (and of the legacy notify service's "target").
 
     Home Assistant's templates turn a rendered "+61400000001" into the number
-    61400000001: an integer may be an international number that lost its
-    "+", which sending.py decides knowing the country.
+    61400000001, and "| float" or an input_number into 61400000001.0: such a
+    number may be an international number that lost its "+", which
+    sending.py decides knowing the country. A float is its digits only when
+    it is a whole number; anything else it renders as is refused there as
+    ambiguous, never read with its "." as a separator.
     """
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        return cv.string(value)
+    if isinstance(value, int):
+        return NumberFromTemplate(value)
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return NumberFromTemplate(int(value))
         return NumberFromTemplate(value)
     return cv.string(value)
 

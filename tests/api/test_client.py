@@ -155,8 +155,11 @@ async def test_nocredit_account(
     assert (await client.get_balance()).balance == 0.0
     # Every recipient refused for the account's credit: the send failed.
     with pytest.raises(InsufficientCreditError) as err:
-        await client.send_sms(TEST_NUMBERS, "Hello")
+        await client.send_sms(["+61400000001", "+61400000002"], "Hello")
     assert (err.value.code, err.value.error_text) == ("2018", "Low credit")
+    # Test numbers succeed, at no cost, as ClickSend's document says.
+    sent = await client.send_sms(TEST_NUMBERS, "Hello")
+    assert len(sent.accepted) == len(TEST_NUMBERS)
 
 
 # send.php

@@ -11,17 +11,20 @@ from xml.sax.saxutils import escape
 from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 
+from clicksend_simulator.sms import valid_sender_id
 from custom_components.clicksend_sms.api import (
+    COUNTRIES,
     ClickSendError,
     ClickSendInputError,
     EmptyMessageError,
     InvalidCountryError,
     InvalidNumberError,
+    InvalidSenderIdError,
     MessageTooLongError,
     message_info,
     normalize_number,
+    validate_sender_id,
 )
-from custom_components.clicksend_sms.api.countries import CALLING_CODES
 from custom_components.clicksend_sms.api.parser import (
     parse_balance,
     parse_delivery_receipts,
@@ -148,7 +151,7 @@ def test_parsers_on_documents(body: bytes) -> None:
     ),
     st.one_of(
         st.none(),
-        st.sampled_from(sorted(CALLING_CODES)),
+        st.sampled_from(sorted(COUNTRIES)),
         st.text(max_size=3),
     ),
 )
@@ -175,3 +178,22 @@ def test_message_info(message: str) -> None:
         pytest.fail("only empty or long messages are refused")
     assert info.length >= len(message)
     assert 1 <= info.parts <= info.length
+
+
+@SETTINGS
+@given(
+    st.one_of(
+        st.text(max_size=20),
+        st.from_regex(r"\A(\+|00)?[0-9 ]{0,17}\Z"),
+    )
+)
+def test_sender_id_rule_is_the_simulators(sender_id: str) -> None:
+    """Client and simulator apply the document's sender ID rule alike."""
+    text = sender_id.strip()
+    try:
+        sent = validate_sender_id(sender_id)
+    except InvalidSenderIdError:
+        # The client also refuses what is no printable text.
+        assert not text or not text.isprintable() or not valid_sender_id(text)
+    else:
+        assert valid_sender_id(sent)

@@ -204,13 +204,78 @@ async def test_key_never_shows(
             assert not leaks("".join(traceback.format_exception(*record.exc_info)))
 
 
-async def test_short_keys_are_not_redacted(
-    session: aiohttp.ClientSession, raw_server: RawServer
+async def test_short_keys_parse_intact_and_are_redacted(
+    session: aiohttp.ClientSession,
+    raw_server: RawServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Replacing a short key would maul the answer; no real key is that short."""
+    """A short key in the markup ("<result>") does not maul the answer.
+
+    What leaves the client (ClickSend's error text, quoted answers) is
+    redacted all the same: a subaccount password may be short.
+    """
+    caplog.set_level(logging.DEBUG)
     client = ClickSendClient(session, "me", "res", base_url=raw_server.base_url)
     raw_server.answer(xml("<result>0000</result><balance>1</balance>"))
     assert (await client.get_balance()).balance == 1.0
+    raw_server.answer(xml("<result>2022</result><errortext>Bad key res</errortext>"))
+    with pytest.raises(ClickSendError) as err:
+        await client.get_balance()
+    assert "res" not in str(err.value).replace("result", "")
+    assert str(err.value) == "ClickSend error 2022: Bad key ***"
+
+
+def _char_refs(text: str) -> str:
+    return "".join(f"&#{ord(char)};" for char in text)
+
+
+def _hex_refs(text: str) -> str:
+    return "".join(f"&#x{ord(char):x};" for char in text)
+
+
+def _cdata_split(text: str) -> str:
+    # XML parsing joins the two halves back; the key is whole again.
+    half = len(text) // 2
+    return f"{escape(text[:half])}<![CDATA[]]>{escape(text[half:])}"
+
+
+@pytest.mark.parametrize("encode", [_char_refs, _hex_refs, _cdata_split])
+@pytest.mark.parametrize("key", [KEY, "0A1B2C3D-4E5F", "pw7Char", "abc"])
+async def test_key_decoded_from_the_answer_never_shows(
+    session: aiohttp.ClientSession,
+    raw_server: RawServer,
+    caplog: pytest.LogCaptureFixture,
+    encode: Any,
+    key: str,
+) -> None:
+    """A hostile server writes the key so that only decoding reveals it."""
+    caplog.set_level(logging.DEBUG)
+    client = ClickSendClient(session, USERNAME, key, base_url=raw_server.base_url)
+    written = encode(key)
+    texts: list[str] = []
+
+    raw_server.answer(
+        xml(f"<result>2022</result><errortext>Wrong key {written}</errortext>")
+    )
+    with pytest.raises(ClickSendError) as err:
+        await client.get_balance()
+    texts += [str(err.value), repr(err.value), *map(str, err.value.args)]
+    assert "Wrong key ***" in str(err.value)
+
+    raw_server.answer(send_body(message("+61411111111", "2016", f"Not {written}")))
+    sent = await client.send_sms(["+61411111111"], "Hello")
+    texts.append(repr(sent))
+    assert sent.recipients[0].error_text == "Not ***"
+
+    raw_server.answer(f"<html><p>Echo: {written}</p></html>", content_type="text/html")
+    with pytest.raises(ClickSendError) as err:
+        await client.get_balance()
+    texts.append(str(err.value))
+    assert "***" in str(err.value)
+
+    texts += [record.getMessage() for record in caplog.records]
+    # Only the key's own characters: "abc" is also in no word above.
+    assert not [text for text in texts if key in text], key
 
 
 async def test_input_errors_carry_no_key(

@@ -7,10 +7,13 @@ import ast
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
+from phonenumbers.phonemetadata import PhoneMetadata
 import pytest
 
 from custom_components.clicksend_sms import api
 from custom_components.clicksend_sms.api import (
+    COUNTRIES,
+    AmbiguousNumberError,
     EmptyMessageError,
     Encoding,
     InvalidBaseUrlError,
@@ -19,21 +22,24 @@ from custom_components.clicksend_sms.api import (
     InvalidNumberError,
     InvalidScheduleError,
     InvalidSenderIdError,
+    InvalidTextError,
     MessageInfo,
     MessageTooLongError,
     NoRecipientsError,
+    ScheduleTooLateError,
+    inbound_number,
     message_info,
     normalize_number,
     normalize_recipients,
+    number_from_digits,
     validate_base_url,
     validate_country,
     validate_custom_string,
     validate_schedule,
     validate_sender_id,
 )
-from custom_components.clicksend_sms.api.countries import CALLING_CODES, TRUNK_PREFIXES
 from custom_components.clicksend_sms.api.validation import GSM7_BASIC, GSM7_EXTENSION
-from homeassistant.generated.countries import COUNTRIES
+from homeassistant.generated.countries import COUNTRIES as HA_COUNTRIES
 
 API_DIR = Path(api.__file__).parent
 
@@ -58,12 +64,11 @@ def test_exports() -> None:
         assert hasattr(api, name)
 
 
-def test_calling_codes_cover_every_country() -> None:
-    """Every ISO 3166-1 country has a calling code."""
-    assert set(COUNTRIES) <= set(CALLING_CODES)
-    assert set(CALLING_CODES) - set(COUNTRIES) == {"XK"}
-    assert all(code.isdigit() and code[0] != "0" for code in CALLING_CODES.values())
-    assert set(TRUNK_PREFIXES) <= set(CALLING_CODES)
+def test_countries_are_libphonenumbers() -> None:
+    """Every country with a numbering plan of its own, and only those."""
+    # Territories without a plan of their own use another country's.
+    assert set(HA_COUNTRIES) - COUNTRIES == {"AQ", "BV", "GS", "HM", "PN", "TF", "UM"}
+    assert COUNTRIES - set(HA_COUNTRIES) == {"AC", "TA", "XK"}
 
 
 # Countries
@@ -80,7 +85,7 @@ def test_validate_country(country: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "country",
     # "ß".upper() is "SS" and "ſ".upper() is "S": real codes, but not ASCII.
-    ["", "A", "AUS", "ZZ", "1A", "ß", "ſſ", "Ａ Ｕ"],
+    ["", "A", "AUS", "ZZ", "1A", "ß", "ſſ", "Ａ Ｕ", "AQ"],
 )
 def test_validate_country_refuses(country: str) -> None:
     """Unknown or non-ASCII codes are refused."""
@@ -103,6 +108,9 @@ def test_validate_country_refuses(country: str) -> None:
         ("(02) 9876 5432", "AU", "+61298765432"),
         ("0061411111111", None, "+61411111111"),
         ("+44\u00a07700\u2013900123", None, "+447700900123"),
+        # Digits of other scripts are read as digits; E.164 is ASCII.
+        ("+٦١٤١١١١١١١١", None, "+61411111111"),
+        ("０４１１ １１１ １１１", "AU", "+61411111111"),
         # An international number ignores the country.
         ("+61411111111", "GB", "+61411111111"),
         ("+61411111111", "", "+61411111111"),
@@ -119,6 +127,23 @@ def test_validate_country_refuses(country: str) -> None:
         ("8 912 345 67 89", "RU", "+79123456789"),
         ("812 123 45 67", "RU", "+78121234567"),
         ("06 30 123 4567", "HU", "+36301234567"),
+        # Each country's exit code: AU dials out with 0011, the US with 011.
+        ("0011 61 411 111 111", "AU", "+61411111111"),
+        ("011 44 7700 900123", "US", "+447700900123"),
+        ("0011 1 212 555 0100", "AU", "+12125550100"),
+        # "00" is read as "+" where the country does not dial out with it.
+        ("0044 7700 900123", "US", "+447700900123"),
+        ("0061 411 111 111", "AU", "+61411111111"),
+        # The calling code typed without "+" before a national number.
+        ("61 411 111 111", "AU", "+61411111111"),
+        # ClickSend's test numbers (+61411111111 is the first case).
+        ("+61422222222", None, "+61422222222"),
+        ("+61433333333", None, "+61433333333"),
+        ("+61444444444", None, "+61444444444"),
+        ("+14055555555", None, "+14055555555"),
+        ("+14055555666", None, "+14055555666"),
+        ("+447777777777", None, "+447777777777"),
+        ("+8615555555555", None, "+8615555555555"),
     ],
 )
 def test_normalize_number(number: str, country: str | None, expected: str) -> None:
@@ -139,12 +164,21 @@ def test_normalize_number(number: str, country: str | None, expected: str) -> No
         ("++61411111111", None),
         ("+61,411111111", None),
         ("+0611111111", None),
-        ("+6141111", None),
+        ("+61411", None),
         ("+6141111111111111", None),
-        # Digits of other scripts are digits to Python, not to ClickSend.
-        ("+٦١٤١١١١١١١١", None),
         ("0", "AU"),
         ("0411 111 111#", "AU"),
+        ("0411 111 111 x12", "AU"),
+        # Letters are not read off a keypad.
+        ("1300 FLOWERS", "AU"),
+        # Impossible numbers: too long for AU, an unknown calling code, the
+        # wrong length, the old reading of AU's exit code.
+        ("+6161411111111", None),
+        ("+999123456789", None),
+        ("+1161411111111", None),
+        ("+44 20 7946 09", None),
+        # A US number without its area code cannot be texted.
+        ("555 0100", "US"),
     ],
 )
 def test_normalize_number_refuses(number: str, country: str | None) -> None:
@@ -159,6 +193,94 @@ def test_normalize_number_checks_the_country_even_when_unused() -> None:
     """A bad country is reported even if the number needs none."""
     with pytest.raises(InvalidCountryError):
         normalize_number("+61411111111", "XX")
+
+
+@pytest.mark.parametrize(
+    ("number", "reason"),
+    [
+        ("+61411", "too short"),
+        ("+61411111111111111", "too long"),
+        ("+999123456789", "no country has this calling code"),
+        ("+6161411111111", "no number of its country has this length"),
+        ("555 0100", "the area code is missing"),
+        ("0411 abc", "use digits, spaces, dashes, dots and parentheses"),
+        ("0411111111", "not international (+ or 00): give the country"),
+    ],
+)
+def test_normalize_number_says_why(number: str, reason: str) -> None:
+    """The error names the number and what is wrong with it."""
+    with pytest.raises(InvalidNumberError) as err:
+        normalize_number(number, "US" if number == "555 0100" else None)
+    assert err.value.reason.startswith(reason)
+    assert number in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("digits", "country", "expected"),
+    [
+        ("61411111111", None, "+61411111111"),
+        ("61411111111", "AU", "+61411111111"),
+        # Valid only as a national number of the country.
+        ("2025550123", "US", "+12025550123"),
+        ("447911123456", "GB", "+447911123456"),
+        ("12125550100", "AU", "+12125550100"),
+    ],
+)
+def test_number_from_digits(digits: str, country: str | None, expected: str) -> None:
+    """Digits that lost their "+": the one valid reading."""
+    assert number_from_digits(digits, country) == expected
+
+
+@pytest.mark.parametrize(
+    ("digits", "country"),
+    [
+        # Neither reading is a valid number.
+        ("2025550123", "AU"),
+        ("614444444440", "AU"),
+        # Both readings are valid: an AU mobile without its 0, or a number in
+        # Germany (+49 823 8160); a London number, or one in Egypt.
+        ("498238160", "AU"),
+        ("2030877087", "GB"),
+        # The UK's numbers for drama are possible, not valid.
+        ("447700900123", "GB"),
+        ("7", "AU"),
+        ("61444444444.5", "AU"),
+        ("-61411111111", "AU"),
+    ],
+)
+def test_number_from_digits_refuses_to_guess(digits: str, country: str) -> None:
+    """Anything that could be two numbers, or none, is refused."""
+    with pytest.raises(AmbiguousNumberError) as err:
+        number_from_digits(digits, country)
+    assert err.value.number == digits
+
+
+def test_number_from_digits_without_country_must_be_possible() -> None:
+    """Without a country the digits are international, and checked."""
+    with pytest.raises(InvalidNumberError):
+        number_from_digits("61411")
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        ("+61411111111", "+61411111111"),
+        ("61411111111", "+61411111111"),
+        (" +61 411 111 111 ", "+61411111111"),
+        ("0061411111111", "+61411111111"),
+        ("61411111111.0", "+61411111111"),
+        ("٦١٤١١١١١١١١", "+61411111111"),
+        # Names and short codes stay as they came.
+        ("ClickSend", "ClickSend"),
+        ("12345", "12345"),
+        ("+", "+"),
+        ("+999123456789", "+999123456789"),
+        ("", ""),
+    ],
+)
+def test_inbound_number(number: str, expected: str) -> None:
+    """The sender of an inbound SMS, in E.164 where it is a number."""
+    assert inbound_number(number) == expected
 
 
 def test_normalize_recipients() -> None:
@@ -187,6 +309,11 @@ def test_normalize_recipients() -> None:
         ("61411111111", "61411111111"),
         ("+61 411 111 111", "+61411111111"),
         ("0061411111111", "+61411111111"),
+        # The document's rule: up to 11 characters without spaces, or a number.
+        ("Café", "Café"),
+        ("My-Co", "My-Co"),
+        ("+12", "+12"),
+        ("614111111112345", "614111111112345"),
     ],
 )
 def test_validate_sender_id(sender_id: str, expected: str) -> None:
@@ -196,7 +323,17 @@ def test_validate_sender_id(sender_id: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "sender_id",
-    ["", " ", "ABCDEFGHIJKL", "My Company", "Café", "My-Co", "+12", "+61abc", "001 2"],
+    [
+        "",
+        " ",
+        "ABCDEFGHIJKL",
+        "My Company",
+        "My\tCo",
+        "001 2",
+        "6141111111123456",
+        "Bell\x07",
+        "Home\ud83d",
+    ],
 )
 def test_validate_sender_id_refuses(sender_id: str) -> None:
     """Anything else is refused."""
@@ -262,6 +399,14 @@ def test_message_info_refuses_empty(message: str) -> None:
         message_info(message)
 
 
+@pytest.mark.parametrize("message", ["Hi \ud83d", "\udc00 there", "😀\ud83d"])
+def test_message_info_refuses_lone_surrogates(message: str) -> None:
+    """Half an emoji is no text any encoding can carry."""
+    with pytest.raises(InvalidTextError) as err:
+        message_info(message)
+    assert err.value.field == "message"
+
+
 def test_message_info_refuses_long() -> None:
     """Over 960 characters is refused."""
     with pytest.raises(MessageTooLongError) as err:
@@ -291,7 +436,24 @@ def test_validate_schedule() -> None:
         datetime(2026, 1, 1, 13, tzinfo=UTC).timestamp()
     )
     # Without a now, the clock's.
-    assert validate_schedule(datetime(2200, 1, 1, tzinfo=UTC)) == 7258118400
+    assert validate_schedule(datetime(2030, 1, 1, tzinfo=UTC)) == 1893456000
+    # The last second a signed 32-bit unix timestamp holds.
+    latest = datetime(2038, 1, 19, 3, 14, 7, tzinfo=UTC)
+    assert validate_schedule(latest, NOW) == 2**31 - 1
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2038, 1, 19, 3, 14, 8, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+    ],
+)
+def test_validate_schedule_refuses_past_2038(when: datetime) -> None:
+    """Later than a 32-bit unix time holds: our bound, named in the error."""
+    with pytest.raises(ScheduleTooLateError) as err:
+        validate_schedule(when, NOW)
+    assert err.value.latest == datetime(2038, 1, 19, 3, 14, 7, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -325,6 +487,8 @@ def test_validate_custom_string() -> None:
     with pytest.raises(InvalidCustomStringError) as err:
         validate_custom_string("x" * 51)
     assert err.value.maximum == 50
+    with pytest.raises(InvalidTextError):
+        validate_custom_string("ref-\ud83d")
 
 
 # Base URLs
@@ -375,3 +539,11 @@ def test_validate_base_url_refuses(url: str, shown: str | None) -> None:
         validate_base_url(url)
     assert err.value.url == (shown if shown is not None else url)
     assert "secret" not in str(err.value)
+
+
+def test_libphonenumber_metadata_is_loaded_at_import() -> None:
+    """No number ever makes libphonenumber read its files (on the event loop)."""
+    # A loader left in these maps would import a module at the first number
+    # of its country.
+    assert not any(PhoneMetadata._region_available.values())  # noqa: SLF001
+    assert not any(PhoneMetadata._country_code_available.values())  # noqa: SLF001

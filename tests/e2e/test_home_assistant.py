@@ -359,3 +359,14 @@ async def test_wrong_key_shows_invalid_auth(e2e: E2E) -> None:
         "DELETE", f"/api/config/config_entries/flow/{form['flow_id']}"
     )
     assert len(await e2e.client.entries(DOMAIN)) == 1
+
+
+async def test_nothing_blocked_the_event_loop(e2e: E2E) -> None:
+    """After the day's sends and receipts, Home Assistant reported no blocking call.
+
+    libphonenumber loads its metadata on first use, with file I/O: the
+    integration loads it at import, in Home Assistant's executor.
+    """
+    log = (e2e.hass.config_dir / "home-assistant.log").read_text()
+    assert "Detected blocking call" not in log
+    assert "Detected that custom integration 'clicksend_sms'" not in log

@@ -178,9 +178,13 @@ async def test_recipient_limit(api: Api, sim: ClickSendSimulator) -> None:
         ("+61411111111", True),
         ("61411111111", True),
         ("123456789012345", True),
+        ("+12", True),
+        ("Café", True),
         ("ABCDEFGHIJKL", False),
         ("My Co", False),
+        ("My\tCo", False),
         ("1234567890123456", False),
+        ("+1234567890123456", False),
     ],
 )
 async def test_sender_id(
@@ -269,18 +273,32 @@ async def test_low_credit(api: Api, sim: ClickSendSimulator) -> None:
     assert sim.accounts["demo"].balance == pytest.approx(0.0218)
 
 
-async def test_nocredit_account_cannot_send_at_all(
+async def test_nocredit_account_can_send_only_to_test_numbers(
     api: Api, sim: ClickSendSimulator
 ) -> None:
-    """The nocredit account gets 2018 for every recipient."""
+    """The nocredit account gets 2018, except for a test number, which is free."""
     reply = await api.send(
         username="nocredit",
         key=TEST_ACCOUNT_KEY,
         to="+61400000001,+61411111111",
         message="Hi",
     )
-    assert [m["result"] for m in reply.messages()] == ["2018", "2018"]
-    assert sim.sent == []
+    assert [m["result"] for m in reply.messages()] == ["2018", "0000"]
+    assert [(s.to, s.price, s.test_number) for s in sim.sent] == [
+        ("+61411111111", 0.0, True)
+    ]
+
+
+async def test_message_over_960_characters_is_refused(
+    api: Api, sim: ClickSendSimulator
+) -> None:
+    """The document's maximum; the code is the simulator's own (none is documented)."""
+    assert (await api.send(to=REAL, message="a" * 960)).messages()[0]["result"] == (
+        "0000"
+    )
+    reply = await api.send(to=REAL, message="a" * 961)
+    assert reply.text == top_level_error("2099", "Message too long")
+    assert len(sim.sent) == 1
 
 
 async def test_throttle_by_injected_clock(

@@ -5,6 +5,7 @@ from .client import ClickSendClient, failed_results
 from .const import DEFAULT_BASE_URL, MAX_MESSAGE_LENGTH, MAX_RECIPIENTS_PER_REQUEST
 from .exceptions import (
     AccountNotActiveError,
+    AmbiguousNumberError,
     ClickSendApiError,
     ClickSendAuthError,
     ClickSendConnectionError,
@@ -23,8 +24,10 @@ from .exceptions import (
     InvalidRecipientError,
     InvalidScheduleError,
     InvalidSenderIdError,
+    InvalidTextError,
     MessageTooLongError,
     NoRecipientsError,
+    ScheduleTooLateError,
     SenderIdRejectedError,
     ThrottledError,
     TooManyRecipientsError,
@@ -42,25 +45,32 @@ from .models import (
     RecipientResult,
     SendResult,
 )
+from .numbers import (
+    COUNTRIES,
+    inbound_number,
+    normalize_number,
+    normalize_recipients,
+    number_from_digits,
+    validate_country,
+)
 from .parser import receipt_from_fields, reply_from_fields
 from .statuses import DeliveryKind, DeliveryStatus, classify_delivery
 from .validation import (
     message_info,
-    normalize_number,
-    normalize_recipients,
     validate_base_url,
-    validate_country,
     validate_custom_string,
     validate_schedule,
     validate_sender_id,
 )
 
 __all__ = [
+    "COUNTRIES",
     "DEFAULT_BASE_URL",
     "MAX_MESSAGE_LENGTH",
     "MAX_RECIPIENTS_PER_REQUEST",
     "SUCCESS_CODE",
     "AccountNotActiveError",
+    "AmbiguousNumberError",
     "Balance",
     "ClickSendApiError",
     "ClickSendAuthError",
@@ -87,10 +97,12 @@ __all__ = [
     "InvalidRecipientError",
     "InvalidScheduleError",
     "InvalidSenderIdError",
+    "InvalidTextError",
     "MessageInfo",
     "MessageTooLongError",
     "NoRecipientsError",
     "RecipientResult",
+    "ScheduleTooLateError",
     "SendResult",
     "SenderIdRejectedError",
     "ThrottledError",
@@ -99,9 +111,11 @@ __all__ = [
     "classify_delivery",
     "error_for_code",
     "failed_results",
+    "inbound_number",
     "message_info",
     "normalize_number",
     "normalize_recipients",
+    "number_from_digits",
     "receipt_from_fields",
     "reply_from_fields",
     "validate_base_url",

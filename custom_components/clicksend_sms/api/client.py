@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from dataclasses import replace
+import html
 from http import HTTPStatus
 import logging
 import math
@@ -46,6 +47,7 @@ from .models import (
     RecipientResult,
     SendResult,
 )
+from .numbers import normalize_recipients, validate_country
 from .parser import (
     parse_balance,
     parse_delivery_receipts,
@@ -55,9 +57,7 @@ from .parser import (
 )
 from .validation import (
     message_info,
-    normalize_recipients,
     validate_base_url,
-    validate_country,
     validate_custom_string,
     validate_schedule,
     validate_sender_id,
@@ -76,6 +76,7 @@ _EXCERPT_SOURCE: Final = 4 * EXCERPT_LENGTH
 _MIN_REDACTED_KEY: Final = 8
 _REDACTED: Final = "***"
 _NOT_DIGITS: Final = re.compile(r"[^0-9]")
+_CDATA_MARKS: Final = re.compile(r"<!\[CDATA\[|\]\]>")
 # Codes that concern the account, not the recipient: when every recipient
 # failed with one of these, the send failed.
 _ACCOUNT_CODES: Final = frozenset(
@@ -91,23 +92,53 @@ NO_RESULT_TEXT: Final = "ClickSend gave no result for this recipient"
 
 
 class _Secret:
-    """Holds the key so that no repr or str of the client's parts shows it."""
+    """Holds the key so that no repr or str of the client's parts shows it.
 
-    __slots__ = ("forms", "value")
+    The key is taken out of text twice: as it is written (raw, URL- or
+    XML-encoded), and once the text is decoded, since a server may write it
+    as character references ("&#48;A1B…") or split by an empty CDATA
+    section, which XML parsing joins back. Text that leaves the client
+    (errors, ClickSend's error texts, quoted answers, log lines) is redacted
+    whatever the key's length: a subaccount password may be short.
+    """
+
+    __slots__ = ("body_forms", "forms", "value")
 
     def __init__(self, value: str) -> None:
         self.value = value
         # The key as it could appear in a body: raw, URL- or XML-encoded.
-        # Redacting a short key would maul the body; no real key is short.
         forms = (
             {value, quote_plus(value), quote(value, safe=""), escape(value)}
-            if len(value) >= _MIN_REDACTED_KEY
+            if value
             else set()
         )
         # Longest first, so no form is left half-replaced by a shorter one.
-        self.forms = tuple(
-            form.encode() for form in sorted(forms, key=len, reverse=True)
+        self.forms = tuple(sorted(forms, key=len, reverse=True))
+        # The body itself is redacted before parsing only for a long key: a
+        # short one ("res") could be part of the XML's markup ("<result>").
+        # What parsing makes of the body is redacted whatever the length.
+        self.body_forms = (
+            tuple(form.encode() for form in self.forms)
+            if len(value) >= _MIN_REDACTED_KEY
+            else ()
         )
+
+    def redact(self, text: str) -> str:
+        """Take every form of the key out of text."""
+        for form in self.forms:
+            text = text.replace(form, _REDACTED)
+        return text
+
+    def redact_markup(self, text: str) -> str:
+        """Redact text as written, then as an XML or HTML reader decodes it.
+
+        When decoding reveals the key, the decoded text is returned,
+        redacted: there is no mapping it back to the text as written.
+        """
+        text = self.redact(text)
+        decoded = html.unescape(_CDATA_MARKS.sub("", text))
+        redacted = self.redact(decoded)
+        return redacted if redacted != decoded else text
 
     def __repr__(self) -> str:
         return _REDACTED
@@ -220,6 +251,9 @@ class ClickSendClient:
         if country:
             fields["country"] = validate_country(country)
         if info.encoding is Encoding.UNICODE:
+            # Our choice: the HTTP v2 document lists no messagetype for
+            # send.php, but ClickSend's other APIs take "Unicode" for text
+            # outside GSM-7, and without it such text may arrive garbled.
             fields["messagetype"] = "Unicode"
 
         chunks = [
@@ -270,7 +304,15 @@ class ClickSendClient:
             )
         except ClickSendError as err:
             return err
-        return _match(chunk, results)
+        return _match(chunk, [self._redact_result(result) for result in results])
+
+    def _redact_result(self, result: RecipientResult) -> RecipientResult:
+        """Take the key, decoded by the parser, out of what errors quote."""
+        code = self._key.redact(result.result_code)
+        error_text = self._key.redact(result.error_text)
+        if code == result.result_code and error_text == result.error_text:
+            return result
+        return replace(result, result_code=code, error_text=error_text)
 
     async def _request[T](
         self, endpoint: str, fields: Mapping[str, str], parse: Callable[[bytes], T]
@@ -325,13 +367,17 @@ class ClickSendClient:
             _LOGGER.debug(
                 "%s: HTTP %s in %.0f ms, result %s", endpoint, status, elapsed, err.code
             )
-            raise
+            # ClickSend's error text, decoded by the parser: redact it again.
+            raise error_for_code(
+                self._key.redact(err.code), self._key.redact(err.error_text)
+            ) from None
         except ClickSendResponseError as err:
             _LOGGER.debug("%s: HTTP %s in %.0f ms, not XML", endpoint, status, elapsed)
             raise ClickSendResponseError(
-                f"ClickSend's answer to {endpoint} is not the XML expected: {err} "
+                f"ClickSend's answer to {endpoint} is not the XML expected: "
+                f"{self._key.redact(str(err))} "
                 f"(HTTP {status}, {content_type}): {self._excerpt(body)}"
-            ) from err
+            ) from None
         _LOGGER.debug(
             "%s: HTTP %s in %.0f ms, result %s", endpoint, status, elapsed, SUCCESS_CODE
         )
@@ -339,21 +385,18 @@ class ClickSendClient:
 
     def _redact(self, text: str) -> str:
         """Take the key out of text ClickSend or aiohttp wrote."""
-        for form in self._key.forms:
-            text = text.replace(form.decode(), _REDACTED)
-        return text
+        return self._key.redact(text)
 
     def _redact_body(self, body: bytes) -> bytes:
         """Take the key out of an answer, should ClickSend ever echo it."""
-        for form in self._key.forms:
+        for form in self._key.body_forms:
             body = body.replace(form, _REDACTED.encode())
         return body
 
-    @staticmethod
-    def _excerpt(body: bytes) -> str:
-        """Quote the start of a (redacted) body, on one line and short."""
-        text = " ".join(
-            body[:_EXCERPT_SOURCE].decode("utf-8", errors="replace").split()
+    def _excerpt(self, body: bytes) -> str:
+        """Quote the start of a body, redacted, on one line and short."""
+        text = self._key.redact_markup(
+            " ".join(body[:_EXCERPT_SOURCE].decode("utf-8", errors="replace").split())
         )
         if not text:
             return "empty body"

@@ -13,10 +13,13 @@ MAX_RECIPIENTS_PER_REQUEST: Final = 1000
 MAX_SENDER_ID_LENGTH: Final = 11
 # The HTTP v2 document names no limit; 50 is this client's conservative one.
 MAX_CUSTOM_STRING_LENGTH: Final = 50
+# The document says only "unix format". The latest time a signed 32-bit unix
+# timestamp holds (2038-01-19 03:14:07 UTC) is our bound: the widest such a
+# field is sure to keep (MySQL's TIMESTAMP, 32-bit integers end there), and
+# a later time could wrap into the past and be sent at once.
+MAX_SCHEDULE_TIMESTAMP: Final = 2**31 - 1
 
-# E.164: a country code and a subscriber number, at most 15 digits. Fewer
-# than 8 is no mobile number ClickSend can deliver to.
-MIN_NUMBER_DIGITS: Final = 8
+# E.164: a number has at most 15 digits (a numeric sender ID too).
 MAX_NUMBER_DIGITS: Final = 15
 
 # A generous cap: 1,000 replies take about 400 KiB.

@@ -5,6 +5,8 @@ Every message is safe to show and to log: none ever contains the API key.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .const import (
     CODE_ACCOUNT_NOT_ACTIVE,
     CODE_EMPTY_MESSAGE,
@@ -17,6 +19,9 @@ from .const import (
     CODE_TOO_MANY_RECIPIENTS,
     INTERNAL_ERROR_CODES,
 )
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 class ClickSendError(Exception):
@@ -58,8 +63,19 @@ class InvalidNumberError(ClickSendInputError):
         self.reason = reason
 
 
+class AmbiguousNumberError(ClickSendInputError):
+    """Digits that came as a number could be more than one phone number."""
+
+    def __init__(self, digits: str) -> None:
+        """Keep the digits as they came."""
+        super().__init__(
+            f"{digits} came as a number, not text: write it as text, internationally"
+        )
+        self.number = digits
+
+
 class InvalidCountryError(ClickSendInputError):
-    """A country is not an ISO 3166-1 alpha-2 code."""
+    """A country is not a two-letter code libphonenumber has a plan for."""
 
     def __init__(self, country: str) -> None:
         """Keep the country as given."""
@@ -68,19 +84,40 @@ class InvalidCountryError(ClickSendInputError):
 
 
 class InvalidSenderIdError(ClickSendInputError):
-    """A sender ID is neither 1-11 letters/digits nor an international number."""
+    """A sender ID is neither 1-11 characters without spaces nor a number."""
 
     def __init__(self, sender_id: str) -> None:
         """Keep the sender ID as given."""
         super().__init__(
-            f"Invalid sender ID {sender_id!r}: use 1 to 11 letters or digits "
-            "without spaces, or an international phone number"
+            f"Invalid sender ID {sender_id!r}: use up to 11 characters "
+            "without spaces, or a phone number"
         )
         self.sender_id = sender_id
 
 
 class InvalidScheduleError(ClickSendInputError):
     """A schedule is naive or in the past."""
+
+
+class ScheduleTooLateError(InvalidScheduleError):
+    """A schedule is later than a unix timestamp is sure to hold."""
+
+    def __init__(self, latest: datetime) -> None:
+        """Keep the latest time accepted."""
+        super().__init__(f"The schedule is later than {latest.isoformat()}")
+        self.latest = latest
+
+
+class InvalidTextError(ClickSendInputError):
+    """Text holds what is no character (a lone surrogate, half an emoji)."""
+
+    def __init__(self, field: str) -> None:
+        """Keep which field it was."""
+        super().__init__(
+            f"The {field} holds half of a character (a lone surrogate): "
+            "it cannot be sent"
+        )
+        self.field = field
 
 
 class InvalidCustomStringError(ClickSendInputError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 import ipaddress
 import re
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from yarl import URL
 
@@ -14,34 +14,24 @@ from .const import (
     MAX_CUSTOM_STRING_LENGTH,
     MAX_MESSAGE_LENGTH,
     MAX_NUMBER_DIGITS,
+    MAX_SCHEDULE_TIMESTAMP,
     MAX_SENDER_ID_LENGTH,
-    MIN_NUMBER_DIGITS,
 )
-from .countries import CALLING_CODES, DEFAULT_TRUNK_PREFIX, TRUNK_PREFIXES
 from .exceptions import (
     EmptyMessageError,
     InvalidBaseUrlError,
-    InvalidCountryError,
     InvalidCustomStringError,
     InvalidNumberError,
     InvalidScheduleError,
     InvalidSenderIdError,
+    InvalidTextError,
     MessageTooLongError,
-    NoRecipientsError,
+    ScheduleTooLateError,
 )
 from .models import Encoding, MessageInfo
+from .numbers import normalize_number
 
-if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-# What people put between digits: white space, dashes of any kind, dots and
-# parentheses.
-_NUMBER_SEPARATORS: Final = re.compile(r"[\s\-\u2010-\u2015\u2212.()]+")
-# "+44 (0)20 ...": the trunk prefix shown for callers at home, not dialled
-# from abroad.
-_SHOWN_TRUNK: Final = re.compile(r"\(\s*0\s*\)")
-_DIGITS: Final = re.compile(r"[0-9]+")
-_ALPHANUMERIC_SENDER: Final = re.compile(rf"[A-Za-z0-9]{{1,{MAX_SENDER_ID_LENGTH}}}")
+_NUMERIC_SENDER: Final = re.compile(rf"[0-9]{{1,{MAX_NUMBER_DIGITS}}}")
 
 # GSM 03.38: the basic table (without the escape) and the extension table,
 # whose characters take an escape and so two septets.
@@ -59,94 +49,30 @@ _UNICODE_SINGLE: Final = 70
 _UNICODE_PART: Final = 67
 _BMP_END: Final = 0xFFFF
 
-_ALPHA2_LENGTH: Final = 2
 _LOOPBACK_NAMES: Final = frozenset({"localhost", "localhost."})
 
 
-def validate_country(country: str) -> str:
-    """Return the upper-cased ISO 3166-1 alpha-2 code, if it is a known one."""
-    code = country.strip()
-    # ASCII first: "ß".upper() is "SS", a real code.
-    if not (len(code) == _ALPHA2_LENGTH and code.isascii() and code.isalpha()):
-        raise InvalidCountryError(country)
-    code = code.upper()
-    if code not in CALLING_CODES:
-        raise InvalidCountryError(country)
-    return code
-
-
-def normalize_number(number: str, country: str | None = None) -> str:
-    """Return the number in international form, "+" and 8 to 15 digits.
-
-    A number starting with + or 00 is international. Any other is national:
-    it needs the country, whose trunk prefix (usually 0) is replaced by the
-    country's calling code. An empty country counts as none.
-    """
-    code = validate_country(country) if country else None
-    text = _NUMBER_SEPARATORS.sub("", _SHOWN_TRUNK.sub("", number))
-    if text.startswith("+"):
-        digits = text[1:]
-    elif text.startswith("00"):
-        digits = text[2:]
-    else:
-        if code is None:
-            raise InvalidNumberError(
-                number, "not international (+ or 00): give the country"
-            )
-        digits = _national_to_international(text, code)
-    if not _DIGITS.fullmatch(digits):
-        raise InvalidNumberError(number, "only digits may follow the +")
-    if digits.startswith("0"):
-        raise InvalidNumberError(number, "no country code starts with 0")
-    if not MIN_NUMBER_DIGITS <= len(digits) <= MAX_NUMBER_DIGITS:
-        raise InvalidNumberError(
-            number,
-            f"an international number has {MIN_NUMBER_DIGITS} to "
-            f"{MAX_NUMBER_DIGITS} digits",
-        )
-    return f"+{digits}"
-
-
-def _national_to_international(text: str, country: str) -> str:
-    """Drop the trunk prefix and put the calling code in front."""
-    trunk = TRUNK_PREFIXES.get(country, DEFAULT_TRUNK_PREFIX)
-    if trunk is not None:
-        prefix, length = trunk
-        if text.startswith(prefix) and (length is None or len(text) == length):
-            text = text[len(prefix) :]
-    return CALLING_CODES[country] + text
-
-
-def normalize_recipients(
-    numbers: Iterable[str] | str, country: str | None = None
-) -> tuple[str, ...]:
-    """Normalise every number and drop repeats, keeping the first occurrence.
-
-    A single string is one number, not a sequence of characters.
-    """
-    if isinstance(numbers, str):
-        numbers = (numbers,)
-    # A dict keeps insertion order, and so the first occurrence.
-    unique = dict.fromkeys(normalize_number(number, country) for number in numbers)
-    if not unique:
-        raise NoRecipientsError
-    return tuple(unique)
-
-
 def validate_sender_id(sender_id: str) -> str:
-    """Return an alphanumeric sender ID as given, or a number normalised.
+    """Return the sender ID as ClickSend's document accepts it.
 
-    Networks show up to 11 letters or digits; anything longer must be a
-    phone number, written internationally.
+    The document's only rule (result 2017): "no longer than 11 characters
+    (if alphanumeric), and contains no spaces"; or a number. So: up to 11
+    characters without white space, as given; or a phone number, written
+    with "+" or "00" (sent in E.164, separators dropped) or as up to 15
+    digits. Control characters and lone surrogates are no text to show.
     """
     text = sender_id.strip()
-    if _ALPHANUMERIC_SENDER.fullmatch(text):
-        return text
     if text.startswith(("+", "00")):
         try:
             return normalize_number(text)
         except InvalidNumberError:
             pass
+    if (
+        0 < len(text) <= MAX_SENDER_ID_LENGTH
+        and text.isprintable()
+        and not any(char.isspace() for char in text)
+    ) or _NUMERIC_SENDER.fullmatch(text):
+        return text
     raise InvalidSenderIdError(sender_id)
 
 
@@ -159,6 +85,7 @@ def message_info(message: str) -> MessageInfo:
     """
     if not message.strip():
         raise EmptyMessageError
+    check_text(message, "message")
     if len(message) > MAX_MESSAGE_LENGTH:
         raise MessageTooLongError(len(message), MAX_MESSAGE_LENGTH)
     if all(char in GSM7_BASIC or char in GSM7_EXTENSION for char in message):
@@ -171,6 +98,19 @@ def message_info(message: str) -> MessageInfo:
         encoding = Encoding.UNICODE
     length = sum(widths)
     return MessageInfo(encoding, length, _count_parts(widths, length, single, part))
+
+
+def check_text(text: str, field: str) -> str:
+    r"""Return the text if it can be sent: no lone surrogate (half an emoji).
+
+    A template can make one ("{{ '\ud83d' }}"), and no encoding can carry
+    it: refused here rather than fail inside the HTTP request.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidTextError(field) from None
+    return text
 
 
 def _count_parts(widths: list[int], length: int, single: int, part: int) -> int:
@@ -196,14 +136,18 @@ def validate_schedule(when: datetime, now: datetime | None = None) -> int:
         raise InvalidScheduleError("The schedule has no time zone")
     if when <= (now if now is not None else datetime.now(UTC)):
         raise InvalidScheduleError("The schedule is in the past")
-    return int(when.timestamp())
+    timestamp = int(when.timestamp())
+    if timestamp > MAX_SCHEDULE_TIMESTAMP:
+        # See MAX_SCHEDULE_TIMESTAMP: our bound, the document names none.
+        raise ScheduleTooLateError(datetime.fromtimestamp(MAX_SCHEDULE_TIMESTAMP, UTC))
+    return timestamp
 
 
 def validate_custom_string(custom_string: str) -> str:
     """Return the custom string if ClickSend will keep all of it."""
     if len(custom_string) > MAX_CUSTOM_STRING_LENGTH:
         raise InvalidCustomStringError(MAX_CUSTOM_STRING_LENGTH)
-    return custom_string
+    return check_text(custom_string, "custom string")
 
 
 def validate_base_url(url: str) -> str:
