@@ -89,5 +89,6 @@ async def async_get_config_entry_diagnostics(
             "receipts_fired": inbox.data.receipts_fired,
             "duplicates_skipped": inbox.data.duplicates_skipped,
             "remembered": inbox.remembered,
+            "polling_behaviour": inbox.polling_behaviour,
         },
     }

@@ -8,8 +8,7 @@ are kept in a bounded, persisted record, so a restart fires nothing twice.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 import hashlib
@@ -24,6 +23,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
 
 from .api import ClickSendAuthError, ClickSendError, DeliveryReceipt, InboundReply
 from .const import (
@@ -34,6 +34,7 @@ from .const import (
     DOMAIN,
 )
 from .coordinator import ClickSendConfigEntry
+from .record import MAX_IDENTITIES, PollRecord
 
 if TYPE_CHECKING:
     from .webhook import PushListener
@@ -43,10 +44,12 @@ _LOGGER = logging.getLogger(__name__)
 EVENT_RECEIVED: Final = "clicksend_sms_received"
 EVENT_DELIVERY_REPORT: Final = "clicksend_sms_delivery_report"
 
-STORAGE_VERSION: Final = 1
-# How many fingerprints of each kind are remembered.
-MAX_FINGERPRINTS: Final = 10_000
-# Fired items are written to disk within this delay (and at shutdown).
+STORAGE_VERSION: Final = 2
+MAX_FINGERPRINTS: Final = MAX_IDENTITIES
+# What fired is written to disk at most this long after it fired, however
+# many follow (and at shutdown). Fire first, then save: a crash in between
+# fires again what fired in its last second, and loses nothing; saving
+# first would lose what had not fired yet when the crash came.
 SAVE_DELAY: Final = 1.0
 
 type Source = Literal["poll", "push"]
@@ -69,11 +72,26 @@ def storage_key(entry_id: str) -> str:
     return f"{DOMAIN}.{entry_id}.fired"
 
 
+class FiredStore(Store[dict[str, Any]]):
+    """The stored record; version 1 held a list of fingerprints per kind."""
+
+    @override
+    async def _async_migrate_func(
+        self,
+        old_major_version: int,
+        old_minor_version: int,
+        old_data: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Each old fingerprint was fired once: keep it, counted."""
+        return {
+            kind: {"legacy": list(old_data.get(kind, []))}
+            for kind in ("replies", "receipts")
+        }
+
+
 async def async_remove_fired_record(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete the stored fingerprints of a removed entry."""
-    await Store[dict[str, list[str]]](
-        hass, STORAGE_VERSION, storage_key(entry_id)
-    ).async_remove()
+    """Delete the stored record of a removed entry."""
+    await FiredStore(hass, STORAGE_VERSION, storage_key(entry_id)).async_remove()
 
 
 def _digest(*parts: str) -> str:
@@ -96,7 +114,10 @@ def _digits(number: str) -> str:
 
 
 def reply_fingerprint(reply: InboundReply) -> str:
-    """Identify a reply: sender, text, original message and custom string."""
+    """Identify a reply: sender, text, original message and custom string.
+
+    Not unique: the same words twice are two SMS, counted by the record.
+    """
     return _digest(
         _digits(reply.from_number),
         reply.message,
@@ -108,49 +129,6 @@ def reply_fingerprint(reply: InboundReply) -> str:
 def receipt_fingerprint(receipt: DeliveryReceipt) -> str:
     """Identify a receipt: message ID and status code."""
     return _digest(receipt.message_id, str(receipt.status_code))
-
-
-class FingerprintRecord:
-    """Fingerprints of fired items of one kind, least recently seen first."""
-
-    def __init__(self, fingerprints: Iterable[str] = ()) -> None:
-        """Start from what was stored."""
-        self._seen: OrderedDict[str, None] = OrderedDict.fromkeys(fingerprints)
-        # What was kept for the last poll before a restart is kept still.
-        self._keep = max(MAX_FINGERPRINTS, len(self._seen))
-
-    def __len__(self) -> int:
-        """How many are remembered."""
-        return len(self._seen)
-
-    def seen(self, fingerprint: str) -> bool:
-        """Whether the item was fired already; it is then kept the longest."""
-        if fingerprint in self._seen:
-            self._seen.move_to_end(fingerprint)
-            return True
-        return False
-
-    def add(self, fingerprint: str) -> None:
-        """Remember a fired item."""
-        self._seen[fingerprint] = None
-
-    def keep_whole_poll(self, size: int) -> None:
-        """Keep the latest poll's items on top of the bound.
-
-        An inbox returned in full on every poll, larger than the bound, must
-        not evict the very items it returns (they would all fire again), nor
-        may the pushes between two polls.
-        """
-        self._keep = MAX_FINGERPRINTS + size
-
-    def trim(self) -> None:
-        """Forget the least recently seen beyond the bound."""
-        while len(self._seen) > self._keep:
-            self._seen.popitem(last=False)
-
-    def as_list(self) -> list[str]:
-        """Least recently seen first, for storage."""
-        return list(self._seen)
 
 
 @dataclass
@@ -186,18 +164,24 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
             always_update=False,
         )
         self.data = InboxStats()
-        self._store: Store[dict[str, list[str]]] = Store(
+        self._store = FiredStore(
             hass, STORAGE_VERSION, storage_key(config_entry.entry_id)
         )
-        self._replies = FingerprintRecord()
-        self._receipts = FingerprintRecord()
+        self._replies = PollRecord()
+        self._receipts = PollRecord()
+        self._save_pending = False
         self._device_id: str | None = None
 
     async def async_load(self) -> None:
         """Read what was fired before the last restart."""
         stored = await self._store.async_load() or {}
-        self._replies = FingerprintRecord(stored.get("replies", []))
-        self._receipts = FingerprintRecord(stored.get("receipts", []))
+        now = dt_util.utcnow().timestamp()
+        self._replies = PollRecord(
+            stored.get("replies"), now=now, polled=self.poll_replies
+        )
+        self._receipts = PollRecord(
+            stored.get("receipts"), now=now, polled=self.poll_receipts
+        )
 
     async def async_start(self, pushes: PushListener) -> None:
         """Fire what was pushed while waiting, then poll for the first time.
@@ -227,6 +211,11 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         await self._store.async_save(self._data_to_save())
 
     @property
+    def polling_behaviour(self) -> dict[str, str]:
+        """Queue, inbox or unknown per kind, as detected, for diagnostics."""
+        return {"replies": self._replies.mode, "receipts": self._receipts.mode}
+
+    @property
     def device_id(self) -> str:
         """The account device, named in every event."""
         if self._device_id is None:
@@ -254,7 +243,7 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
             except ClickSendError as err:
                 failures.append(f"reply.php: {err}")
             else:
-                self.async_process(replies, (), "poll")
+                self._take_replies(list(replies), "poll", dt_util.utcnow().timestamp())
         if self.poll_receipts:
             try:
                 receipts = await client.get_delivery_receipts()
@@ -263,7 +252,9 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
             except ClickSendError as err:
                 failures.append(f"delivery.php: {err}")
             else:
-                self.async_process((), receipts, "poll")
+                self._take_receipts(
+                    list(receipts), "poll", dt_util.utcnow().timestamp()
+                )
         if refused is not None:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
@@ -283,39 +274,91 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         receipts: Iterable[DeliveryReceipt],
         source: Source,
     ) -> int:
-        """Fire each item not seen before, in order; return how many fired."""
-        replies = list(replies)
-        receipts = list(receipts)
-        if source == "poll":
-            if replies:
-                self._replies.keep_whole_poll(len(replies))
-            if receipts:
-                self._receipts.keep_whole_poll(len(receipts))
+        """Fire each item the record counts as new, in order; return how many.
+
+        For pushes, and for tests: an empty list is no answer at all.
+        """
+        now = dt_util.utcnow().timestamp()
         fired = 0
-        for reply in replies:
-            if self._replies.seen(fingerprint := reply_fingerprint(reply)):
-                self.data.duplicates_skipped += 1
-                continue
-            self._replies.add(fingerprint)
-            self._fire_reply(reply, source)
-            fired += 1
-        self._replies.trim()
-        for receipt in receipts:
-            if self._receipts.seen(fingerprint := receipt_fingerprint(receipt)):
-                self.data.duplicates_skipped += 1
-                continue
-            self._receipts.add(fingerprint)
-            self._fire_receipt(receipt, source)
-            fired += 1
-        self._receipts.trim()
-        if fired:
-            self._store.async_delay_save(self._data_to_save, SAVE_DELAY)
+        if replies := list(replies):
+            fired += self._take_replies(replies, source, now)
+        if receipts := list(receipts):
+            fired += self._take_receipts(receipts, source, now)
         return fired
 
-    def _data_to_save(self) -> dict[str, list[str]]:
+    def _take_replies(
+        self, replies: list[InboundReply], source: Source, now: float
+    ) -> int:
+        """Fire the new replies; an empty poll answer counts too (see record)."""
+        decisions = self._decide(self._replies, replies, reply_fingerprint, source, now)
+        fired = 0
+        for reply, fires in zip(replies, decisions, strict=True):
+            if fires:
+                self._fire_reply(reply, source)
+                fired += 1
+        self._settle(self._replies, len(replies) - fired, now)
+        return fired
+
+    def _take_receipts(
+        self, receipts: list[DeliveryReceipt], source: Source, now: float
+    ) -> int:
+        """Fire the new receipts; an empty poll answer counts too."""
+        decisions = self._decide(
+            self._receipts, receipts, receipt_fingerprint, source, now
+        )
+        fired = 0
+        for receipt, fires in zip(receipts, decisions, strict=True):
+            if fires:
+                self._fire_receipt(receipt, source)
+                fired += 1
+        self._settle(self._receipts, len(receipts) - fired, now)
+        return fired
+
+    def _settle(self, record: PollRecord, skipped: int, now: float) -> None:
+        self.data.duplicates_skipped += skipped
+        record.trim(now)
+        if record.dirty:
+            self._schedule_save()
+
+    def _decide[T: (InboundReply, DeliveryReceipt)](
+        self,
+        record: PollRecord,
+        items: list[T],
+        identify: Callable[[T], str],
+        source: Source,
+        now: float,
+    ) -> list[bool]:
+        identities = [identify(item) for item in items]
+        if source == "poll":
+            return record.poll(identities, now)
+        return [
+            record.push(
+                identity,
+                now,
+                item.message_id if isinstance(item, InboundReply) else "",
+            )
+            for item, identity in zip(items, identities, strict=True)
+        ]
+
+    def _schedule_save(self) -> None:
+        """Write within SAVE_DELAY of the first unsaved item, not re-debounced.
+
+        Store.async_delay_save postpones its write at every call: a steady
+        stream would keep it from ever writing. It is called only when no
+        write is pending; the record is read when the write happens, so it
+        holds everything fired until then. The Store also writes at
+        Home Assistant's final write.
+        """
+        if not self._save_pending:
+            self._save_pending = True
+            self._store.async_delay_save(self._data_to_save, SAVE_DELAY)
+
+    def _data_to_save(self) -> dict[str, Any]:
+        self._save_pending = False
+        self._replies.dirty = self._receipts.dirty = False
         return {
-            "replies": self._replies.as_list(),
-            "receipts": self._receipts.as_list(),
+            "replies": self._replies.as_dict(),
+            "receipts": self._receipts.as_dict(),
         }
 
     def _fire_reply(self, reply: InboundReply, source: Source) -> None:
@@ -366,5 +409,5 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
 
     @property
     def remembered(self) -> dict[str, int]:
-        """How many fingerprints of each kind are kept, for diagnostics."""
+        """How many identities of each kind are kept, for diagnostics."""
         return {"replies": len(self._replies), "receipts": len(self._receipts)}

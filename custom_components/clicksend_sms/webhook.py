@@ -70,6 +70,9 @@ def parse_push(payload: Mapping[str, Any]) -> InboundReply | DeliveryReceipt | N
     """Read a pushed body as a reply or a receipt; None when it is neither."""
     reply = {key: _field(payload, names) for key, names in _REPLY_FIELDS.items()}
     if reply["from"] and reply["message"]:
+        # REST-style pushes name the inbound SMS's own ID message_id, beside
+        # a timestamp; without the timestamp message_id may be a receipt's.
+        has_id = _field(payload, ("timestamp",)) != ""
         return InboundReply(
             from_number=reply["from"],
             message=reply["message"],
@@ -78,6 +81,7 @@ def parse_push(payload: Mapping[str, Any]) -> InboundReply | DeliveryReceipt | N
             original_sender_id=reply["original_sender_id"],
             custom_string=reply["custom_string"],
             username=reply["username"],
+            message_id=_field(payload, ("message_id",)) if has_id else "",
         )
     receipt = {key: _field(payload, names) for key, names in _RECEIPT_FIELDS.items()}
     status_code = _status_code(receipt["status_code"])
