@@ -307,9 +307,22 @@ def test_behaviour_detected_from_two_answers() -> None:
     assert record.poll(["c"], 5.0) == [True]
     assert record.poll(["c"], 6.0) == [True]
     assert record.mode == "queue"
-    # ...but three items again, word for word, are.
+    assert record.poll(["c", "c", "c"], 6.5) == [True, True, True]
+    assert record.mode == "queue"
+    # ...but three different items again, word for word, are.
     assert record.poll(["x", "y", "z"], 7.0) == [True, True, True]
     assert record.poll(["x", "y", "z", "w"], 8.0) == [False, False, False, True]
+    assert record.mode == "inbox"
+    # So is an answer of three different items that all were polled before;
+    # pushed and not yet polled is not enough (every answer is, with push on).
+    assert record.poll([], 9.0) == []
+    assert record.mode == "queue"
+    for pushed in ("p1", "p2", "p3"):
+        assert record.push(pushed, 9.5)
+    assert record.poll(["p1", "p2", "p3"], 9.6) == [False, False, False]
+    assert record.poll([], 9.7) == []
+    assert record.mode == "queue"
+    assert record.poll(["w", "x", "y"], 10.0) == [False, False, False]
     assert record.mode == "inbox"
 
 

@@ -47,8 +47,9 @@ MAX_AGE: Final = 30 * 24 * 3600.0
 PENDING_AGE: Final = 24 * 3600.0
 # Whatever happens, no more than this many identities per kind (memory).
 HARD_LIMIT: Final = 50_000
-# Queue-mode answers repeating a whole previous answer of at least this many
-# items word for word are an inbox: a coincidence that large is implausible.
+# Queue-mode answers of at least this many different items that are all
+# repeats (of the previous answer, or of what fired) are an inbox: a
+# coincidence that large is implausible.
 INBOX_EVIDENCE: Final = 3
 
 
@@ -141,23 +142,42 @@ class PollRecord:
         return tally
 
     def detect(self, answer: Counter[str]) -> None:
-        """Tell from two answers in a row whether polls hand items out once.
+        """Tell from the answers whether polls hand items out once.
 
         The previous answer wholly in this one is an inbox (everything
         returned again); none of it in this one, an empty answer included,
         is a queue (items marked read). A queue seen once is kept unless a
-        whole previous answer of INBOX_EVIDENCE items or more comes again:
-        two answers of one "STATUS" each are an ordinary queue too. Partial
-        overlaps (an inbox that drops its oldest items) change nothing.
+        whole previous answer of INBOX_EVIDENCE different items or more comes
+        again, or an answer of as many different items that all were polled
+        before (as often): two answers of one "STATUS" each are an ordinary
+        queue.
+        Partial overlaps (an inbox that drops its oldest items) change
+        nothing.
         """
         previous = self._previous
+        if (
+            # Pushed and not polled yet is not polled before: with push on,
+            # every queue answer holds only items that fired already.
+            self.mode == "queue"
+            and len(answer) >= INBOX_EVIDENCE
+            and all(
+                identity in self._tallies and self._polled(identity) >= count
+                for identity, count in answer.items()
+            )
+        ):
+            self.mode = "inbox"
         if not previous:
             return
         if all(answer[identity] >= count for identity, count in previous.items()):
-            if self.mode == "unknown" or previous.total() >= INBOX_EVIDENCE:
+            if self.mode == "unknown" or len(previous) >= INBOX_EVIDENCE:
                 self.mode = "inbox"
         elif not any(identity in answer for identity in previous):
             self.mode = "queue"
+
+    def _polled(self, identity: str) -> int:
+        """How many of the identity a poll returned (or met) already."""
+        tally = self._tallies[identity]
+        return tally.fired - tally.pushes_unmatched
 
     def poll(self, identities: Sequence[str], now: float) -> list[bool]:
         """Take a poll answer; say, item by item, which ones fire.
