@@ -21,7 +21,6 @@ import json
 from pathlib import Path
 import sqlite3
 import time
-from typing import Any
 
 import aiohttp
 import pytest
@@ -151,8 +150,7 @@ def _recorded(database: Path) -> list[tuple[str, float]]:
 def _merge(*views: list[tuple[str, float]]) -> list[tuple[str, float]]:
     """Per message and instant, the larger count of the views."""
     counts: list[Counter[tuple[str, float]]] = [
-        Counter((message, round(fired, 3)) for message, fired in view)
-        for view in views
+        Counter((message, round(fired, 3)) for message, fired in view) for view in views
     ]
     merged: Counter[tuple[str, float]] = Counter()
     for count in counts:
@@ -208,6 +206,6 @@ async def test_kill_9_in_a_stream_loses_nothing(e2e: E2E) -> None:
 
 
 async def _diagnostics_settled(e2e: E2E, entry_id: str) -> bool:
-    """A poll after the last item, handled: the last update succeeded."""
+    """Tell whether the latest poll succeeded."""
     inbox = (await e2e.client.diagnostics(entry_id))["inbox"]
     return bool(inbox["last_update_success"])
