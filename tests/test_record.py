@@ -393,3 +393,13 @@ def test_inbox_answer_counts_pushes_not_shown_yet() -> None:
     assert record.poll(["a"], 3.0 + PUSH_REPEAT_WINDOW) == [False]
     assert record.poll(["a", "a"], 4.0 + PUSH_REPEAT_WINDOW) == [False, False]
     assert Counter(record.as_dict()["previous"]) == Counter({"a": 2})
+
+
+def test_a_keyword_in_every_answer_is_still_a_queue() -> None:
+    """A keyword in every poll: the rest is gone each time, so it is a queue."""
+    record = PollRecord()
+    assert record.push("S", 0.0)
+    assert record.poll(["u1", "S", "S"], 1.0) == [True, False, True]
+    assert record.poll(["u2", "u3", "S"], 2.0) == [True, True, True]
+    assert record.mode == "queue"
+    assert record.poll(["S", "u4"], 3.0) == [True, True]

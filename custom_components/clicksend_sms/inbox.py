@@ -30,11 +30,13 @@ from .const import (
     CONF_POLL_DELIVERY_REPORTS,
     CONF_POLL_INTERVAL,
     CONF_POLL_REPLIES,
+    CONF_USERNAME,
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
 )
 from .coordinator import ClickSendConfigEntry
 from .record import MAX_IDENTITIES, PollRecord
+from .webhook import for_account
 
 if TYPE_CHECKING:
     from .webhook import PushListener
@@ -138,6 +140,8 @@ class InboxStats:
     replies_fired: int = 0
     receipts_fired: int = 0
     duplicates_skipped: int = 0
+    # Polled items of another username (a subaccount's): not fired.
+    other_username_skipped: int = 0
 
 
 class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
@@ -243,7 +247,9 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
             except ClickSendError as err:
                 failures.append(f"reply.php: {err}")
             else:
-                self._take_replies(list(replies), "poll", dt_util.utcnow().timestamp())
+                self._take_replies(
+                    self._for_account(replies), "poll", dt_util.utcnow().timestamp()
+                )
         if self.poll_receipts:
             try:
                 receipts = await client.get_delivery_receipts()
@@ -253,7 +259,7 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
                 failures.append(f"delivery.php: {err}")
             else:
                 self._take_receipts(
-                    list(receipts), "poll", dt_util.utcnow().timestamp()
+                    self._for_account(receipts), "poll", dt_util.utcnow().timestamp()
                 )
         if refused is not None:
             raise ConfigEntryAuthFailed(
@@ -266,6 +272,16 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
                 translation_placeholders={"error": "; ".join(failures)},
             )
         return self.data
+
+    def _for_account[T: (InboundReply, DeliveryReceipt)](
+        self, items: Iterable[T]
+    ) -> list[T]:
+        """Leave out polled items of another username, as pushes are refused."""
+        username = self.config_entry.data[CONF_USERNAME]
+        items = list(items)
+        kept = [item for item in items if for_account(item, username)]
+        self.data.other_username_skipped += len(items) - len(kept)
+        return kept
 
     @callback
     def async_process(

@@ -145,13 +145,14 @@ class PollRecord:
         """Tell from the answers whether polls hand items out once.
 
         The previous answer wholly in this one is an inbox (everything
-        returned again); none of it in this one, an empty answer included,
-        is a queue (items marked read). A queue seen once is kept unless a
+        returned again); most of it (more than half) gone from this one, an
+        empty answer included, is a queue (items marked read): a keyword
+        texted at every poll is in both. A queue seen once is kept unless a
         whole previous answer of INBOX_EVIDENCE different items or more comes
         again, or an answer of as many different items that all were polled
         before (as often): two answers of one "STATUS" each are an ordinary
         queue.
-        Partial overlaps (an inbox that drops its oldest items) change
+        Smaller losses (an inbox that drops its oldest items) change
         nothing.
         """
         previous = self._previous
@@ -168,10 +169,11 @@ class PollRecord:
             self.mode = "inbox"
         if not previous:
             return
-        if all(answer[identity] >= count for identity, count in previous.items()):
+        gone = (previous - answer).total()
+        if not gone:
             if self.mode == "unknown" or len(previous) >= INBOX_EVIDENCE:
                 self.mode = "inbox"
-        elif not any(identity in answer for identity in previous):
+        elif 2 * gone > previous.total():
             self.mode = "queue"
 
     def _polled(self, identity: str) -> int:
@@ -223,10 +225,16 @@ class PollRecord:
         for identity, count in answer.items():
             tally = self._touch(identity, now)
             excess = max(0, count - tally.fired)
+            if self.mode == "inbox":
+                # What was fired and the inbox does not show yet: pushes.
+                tally.pushes_unmatched = tally.fired + excess - count
+            else:
+                # Not known yet: what was skipped met its push, as in a queue.
+                tally.pushes_unmatched = max(
+                    0, tally.pushes_unmatched - (count - excess)
+                )
             tally.polls_unmatched += excess
             tally.fired += excess
-            # What was fired and the inbox does not show yet: pushes.
-            tally.pushes_unmatched = tally.fired - count
         return fires
 
     def push(self, identity: str, now: float, clicksend_id: str = "") -> bool:

@@ -42,7 +42,7 @@ from .models import (
     RecipientResult,
     SendResult,
 )
-from .parser import receipt_from_fields, reply_from_fields
+from .parser import receipt_from_fields, reply_from_fields, valid_text
 from .validation import (
     message_info,
     normalize_number,
@@ -55,6 +55,7 @@ from .validation import (
 )
 
 __all__ = [
+    "valid_text",
     "DEFAULT_BASE_URL",
     "MAX_MESSAGE_LENGTH",
     "MAX_RECIPIENTS_PER_REQUEST",

@@ -269,10 +269,24 @@ def _field(element: Mapping[str, Any], name: str) -> str:
     if isinstance(value, dict):
         value = value.get("#text")
     if isinstance(value, str):
-        return value.strip()
+        return valid_text(value).strip()
     if isinstance(value, int | float):
         return str(value)
     return ""
+
+
+def valid_text(text: str) -> str:
+    r"""Replace lone UTF-16 surrogates (half an emoji) with U+FFFD.
+
+    JSON can carry them ("\ud83d"); Python keeps them in a str, but they
+    cannot be encoded, so one in an event's data would break every write of
+    Home Assistant's states. Pairs are joined, as they should have been.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def _price(text: str) -> float:
