@@ -24,6 +24,7 @@ from custom_components.clicksend_sms.api import InboundReply
 from custom_components.clicksend_sms.inbox import (
     EVENT_DELIVERY_REPORT,
     EVENT_RECEIVED,
+    FIRE_BATCH,
     reply_fingerprint,
     storage_key,
 )
@@ -34,7 +35,7 @@ from custom_components.clicksend_sms.record import (
     PollRecord,
     Tally,
 )
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
 from .conftest import WEBHOOK_ID, let_time_pass
@@ -403,3 +404,63 @@ def test_a_keyword_in_every_answer_is_still_a_queue() -> None:
     assert record.poll(["u2", "u3", "S"], 2.0) == [True, True, True]
     assert record.mode == "queue"
     assert record.poll(["S", "u4"], 3.0) == [True, True]
+
+
+async def test_a_backlog_fires_in_batches(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """1,200 waiting replies fire in order, Home Assistant running in between."""
+    for n in range(1200):
+        simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message=f"b{n}")
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    loop_ran_at: list[int] = []
+
+    @callback
+    def on_first(event: Event) -> None:
+        if not loop_ran_at and len(received) == 1:
+            loop_ran_at.append(-1)
+
+            hass.loop.call_soon(lambda: loop_ran_at.append(len(received)))
+
+    hass.bus.async_listen(EVENT_RECEIVED, on_first)
+    await _next_poll(hass, freezer)
+    assert _messages(received) == [f"b{n}" for n in range(1200)]
+    assert loop_ran_at[1] == FIRE_BATCH
+    key = storage_key(loaded_entry.entry_id)
+    await let_time_pass(hass, freezer, timedelta(seconds=2))
+    assert len(hass_storage[key]["data"]["replies"]["tallies"]) == 1200
+
+
+async def test_a_save_while_a_backlog_fires_keeps_the_record_before_it(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Mid-backlog, a save stores none of it as fired.
+
+    A crash then fires it again rather than losing what had not fired yet.
+    """
+    for n in range(FIRE_BATCH + 1):
+        simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message=f"b{n}")
+    inbox = loaded_entry.runtime_data.inbox
+    key = storage_key(loaded_entry.entry_id)
+    stored_mid: list[int] = []
+
+    async def flush_and_look() -> None:
+        await inbox.async_flush()
+        stored_mid.append(len(hass_storage[key]["data"]["replies"]["tallies"]))
+
+    @callback
+    def on_last_of_first_batch(event: Event) -> None:
+        if event.data["message"] == f"b{FIRE_BATCH - 1}":
+            hass.loop.call_soon(lambda: hass.async_create_task(flush_and_look()))
+
+    hass.bus.async_listen(EVENT_RECEIVED, on_last_of_first_batch)
+    await _next_poll(hass, freezer)
+    assert stored_mid == [0]

@@ -8,6 +8,7 @@ are kept in a bounded, persisted record, so a restart fires nothing twice.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -53,6 +54,8 @@ MAX_FINGERPRINTS: Final = MAX_IDENTITIES
 # fires again what fired in its last second, and loses nothing; saving
 # first would lose what had not fired yet when the crash came.
 SAVE_DELAY: Final = 1.0
+# A poll answer fires this many items, then lets the loop run.
+FIRE_BATCH: Final = 500
 
 type Source = Literal["poll", "push"]
 
@@ -174,6 +177,8 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         self._replies = PollRecord()
         self._receipts = PollRecord()
         self._save_pending = False
+        # The record as it was before a poll answer still firing in batches.
+        self._frozen: dict[str, Any] | None = None
         self._device_id: str | None = None
 
     async def async_load(self) -> None:
@@ -247,8 +252,11 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
             except ClickSendError as err:
                 failures.append(f"reply.php: {err}")
             else:
-                self._take_replies(
-                    self._for_account(replies), "poll", dt_util.utcnow().timestamp()
+                await self._async_take_polled(
+                    self._replies,
+                    self._for_account(replies),
+                    reply_fingerprint,
+                    self._fire_reply,
                 )
         if self.poll_receipts:
             try:
@@ -258,8 +266,11 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
             except ClickSendError as err:
                 failures.append(f"delivery.php: {err}")
             else:
-                self._take_receipts(
-                    self._for_account(receipts), "poll", dt_util.utcnow().timestamp()
+                await self._async_take_polled(
+                    self._receipts,
+                    self._for_account(receipts),
+                    receipt_fingerprint,
+                    self._fire_receipt,
                 )
         if refused is not None:
             raise ConfigEntryAuthFailed(
@@ -288,73 +299,69 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         self,
         replies: Iterable[InboundReply],
         receipts: Iterable[DeliveryReceipt],
-        source: Source,
+        source: Literal["push"],
     ) -> int:
-        """Fire each item the record counts as new, in order; return how many.
+        """Fire each pushed item the record counts as new; return how many."""
+        now = dt_util.utcnow().timestamp()
+        return self._take_pushed(
+            self._replies, list(replies), reply_fingerprint, self._fire_reply, now
+        ) + self._take_pushed(
+            self._receipts, list(receipts), receipt_fingerprint, self._fire_receipt, now
+        )
 
-        For pushes, and for tests: an empty list is no answer at all.
+    def _take_pushed[T: (InboundReply, DeliveryReceipt)](
+        self,
+        record: PollRecord,
+        items: list[T],
+        identify: Callable[[T], str],
+        fire: Callable[[T, Source], None],
+        now: float,
+    ) -> int:
+        fired = 0
+        for item in items:
+            clicksend_id = item.message_id if isinstance(item, InboundReply) else ""
+            if record.push(identify(item), now, clicksend_id):
+                fire(item, "push")
+                fired += 1
+        if items:
+            self._settle(record, len(items) - fired, now)
+        return fired
+
+    async def _async_take_polled[T: (InboundReply, DeliveryReceipt)](
+        self,
+        record: PollRecord,
+        items: list[T],
+        identify: Callable[[T], str],
+        fire: Callable[[T, Source], None],
+    ) -> None:
+        """Fire what a poll answer holds that is new, FIRE_BATCH at a time.
+
+        A backlog of thousands would otherwise fire in one go, and the
+        frontend's WebSocket drops a client that cannot keep up. Between
+        batches the loop runs; a save meanwhile writes the record as it was
+        before this answer, so that a crash fires again rather than loses
+        what had not fired yet. An empty answer counts too (see record).
         """
         now = dt_util.utcnow().timestamp()
-        fired = 0
-        if replies := list(replies):
-            fired += self._take_replies(replies, source, now)
-        if receipts := list(receipts):
-            fired += self._take_receipts(receipts, source, now)
-        return fired
-
-    def _take_replies(
-        self, replies: list[InboundReply], source: Source, now: float
-    ) -> int:
-        """Fire the new replies; an empty poll answer counts too (see record)."""
-        decisions = self._decide(self._replies, replies, reply_fingerprint, source, now)
-        fired = 0
-        for reply, fires in zip(replies, decisions, strict=True):
-            if fires:
-                self._fire_reply(reply, source)
-                fired += 1
-        self._settle(self._replies, len(replies) - fired, now)
-        return fired
-
-    def _take_receipts(
-        self, receipts: list[DeliveryReceipt], source: Source, now: float
-    ) -> int:
-        """Fire the new receipts; an empty poll answer counts too."""
-        decisions = self._decide(
-            self._receipts, receipts, receipt_fingerprint, source, now
-        )
-        fired = 0
-        for receipt, fires in zip(receipts, decisions, strict=True):
-            if fires:
-                self._fire_receipt(receipt, source)
-                fired += 1
-        self._settle(self._receipts, len(receipts) - fired, now)
-        return fired
+        batched = len(items) > FIRE_BATCH
+        if batched and self._frozen is None:
+            self._frozen = self._records()
+        decisions = record.poll([identify(item) for item in items], now)
+        new = [item for item, fires in zip(items, decisions, strict=True) if fires]
+        for start in range(0, len(new), FIRE_BATCH):
+            if start:
+                await asyncio.sleep(0)
+            for item in new[start : start + FIRE_BATCH]:
+                fire(item, "poll")
+        if batched:
+            self._frozen = None
+        self._settle(record, len(items) - len(new), now)
 
     def _settle(self, record: PollRecord, skipped: int, now: float) -> None:
         self.data.duplicates_skipped += skipped
         record.trim(now)
         if record.dirty:
             self._schedule_save()
-
-    def _decide[T: (InboundReply, DeliveryReceipt)](
-        self,
-        record: PollRecord,
-        items: list[T],
-        identify: Callable[[T], str],
-        source: Source,
-        now: float,
-    ) -> list[bool]:
-        identities = [identify(item) for item in items]
-        if source == "poll":
-            return record.poll(identities, now)
-        return [
-            record.push(
-                identity,
-                now,
-                item.message_id if isinstance(item, InboundReply) else "",
-            )
-            for item, identity in zip(items, identities, strict=True)
-        ]
 
     def _schedule_save(self) -> None:
         """Write within SAVE_DELAY of the first unsaved item, not re-debounced.
@@ -371,7 +378,13 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
 
     def _data_to_save(self) -> dict[str, Any]:
         self._save_pending = False
+        if self._frozen is not None:
+            # Mid-answer: the record before it; saved again once it fired.
+            return self._frozen
         self._replies.dirty = self._receipts.dirty = False
+        return self._records()
+
+    def _records(self) -> dict[str, Any]:
         return {
             "replies": self._replies.as_dict(),
             "receipts": self._receipts.as_dict(),
