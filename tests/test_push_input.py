@@ -15,8 +15,12 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from clicksend_simulator import DEMO_KEY, DEMO_USERNAME, ClickSendSimulator
+from custom_components import clicksend_sms
+from custom_components.clicksend_sms.const import DOMAIN
 from custom_components.clicksend_sms.inbox import EVENT_DELIVERY_REPORT, EVENT_RECEIVED
+from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 
 from .conftest import WEBHOOK_ID, let_time_pass, set_up_while_clicksend_fails
 
@@ -145,3 +149,30 @@ async def test_polled_items_of_a_subaccount_are_left_out(
     assert [event.data["message"] for event in received] == ["for us"]
     assert reports == []
     assert loaded_entry.runtime_data.inbox.data.other_username_skipped == 2
+
+
+async def test_pushes_wait_from_the_integrations_setup(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """The webhook listens from async_setup on, before the entry loads."""
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    config_entry.add_to_hass(hass)
+    disabled = MockConfigEntry(
+        domain=DOMAIN,
+        data={**config_entry.data, "webhook_id": "1" * 64},
+        disabled_by=ConfigEntryDisabler.USER,
+    )
+    disabled.add_to_hass(hass)
+    assert await async_setup_component(hass, "webhook", {})
+    # The integration's set-up, alone: its entries have not loaded yet.
+    assert await clicksend_sms.async_setup(hass, {})
+    assert config_entry.state is ConfigEntryState.NOT_LOADED
+    assert "1" * 64 not in hass.data["webhook"]
+    body = json.dumps({"from": REAL, "message": "early"})
+    assert await _post(hass_client_no_auth, body, "application/json") == 200
+    assert received == []
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert [event.data["message"] for event in received] == ["early"]
