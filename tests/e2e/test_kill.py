@@ -76,6 +76,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 async def _add_account(e2e: E2E) -> str:
     """Onboard, add the account, poll every 15 s, point the push at it."""
     await e2e.client.onboard()
+    # Onboarding confirmed the HTTP settings on trial: none is pending, so
+    # no unplanned restart comes five minutes in.
+    async with await e2e.client.websocket() as ws:
+        http_config = await ws.command("http/config")
+    assert http_config["pending"] is None
+    assert http_config["revert_at"] is None
+    assert http_config["stable"]["server_port"] == e2e.hass.port
     await e2e.client.wait_running()
     form = await e2e.client.flow("flow", DOMAIN)
     result = await e2e.client.flow_step(
