@@ -176,3 +176,32 @@ async def test_pushes_wait_from_the_integrations_setup(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     assert [event.data["message"] for event in received] == ["early"]
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "61400000001",
+        "0061 400 000 001",
+        "+61-400-000-001",
+        61400000001,
+        61400000001.0,
+        "\u0666\u0661\u0664\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0661",
+    ],
+)
+async def test_pushed_numbers_are_written_international(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_client_no_auth: ClientSessionGenerator,
+    number: str | float,
+) -> None:
+    """However the sender's number came, it is "+digits", and one SMS polled too."""
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    body = json.dumps({"from": number, "message": "hello"})
+    assert await _post(hass_client_no_auth, body, "application/json") == 200
+    assert received[0].data["from"] == REAL
+    simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="hello")
+    await let_time_pass(hass, freezer, timedelta(seconds=61))
+    assert len(received) == 1

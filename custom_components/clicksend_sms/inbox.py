@@ -16,6 +16,7 @@ import hashlib
 import logging
 import re
 from typing import TYPE_CHECKING, Any, Final, Literal, override
+import unicodedata
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
@@ -60,6 +61,8 @@ FIRE_BATCH: Final = 500
 type Source = Literal["poll", "push"]
 
 _NUMBER = re.compile(r"\+?[0-9]+")
+_FLOAT = re.compile(r"\+?[0-9]+\.0+")
+_SEPARATORS = re.compile(r"[\s\-().]")
 
 
 def signal_received(entry_id: str) -> str:
@@ -106,11 +109,26 @@ def _digest(*parts: str) -> str:
 
 
 def international(number: str) -> str:
-    """Write a number as "+digits", however it came; leave names alone."""
+    """Write a number as "+digits", however it came; leave names alone.
+
+    ClickSend sends international numbers, with or without "+"; JSON may
+    make one a float ("61411111111.0"), people and gateways add spaces,
+    dashes or the "00" exit code, and digits may come in another script.
+    Without a country, a national number cannot be told from an
+    international one: that is left as it came, "+" added. Our reading.
+    """
     text = number.strip()
-    if _NUMBER.fullmatch(text):
-        return "+" + text.removeprefix("+")
-    return text
+    if _FLOAT.fullmatch(text):
+        text = text.split(".", 1)[0]
+    compact = "".join(
+        str(digit) if (digit := unicodedata.decimal(char, None)) is not None else char
+        for char in _SEPARATORS.sub("", text)
+    )
+    if not _NUMBER.fullmatch(compact):
+        return text
+    if compact.startswith("00"):
+        return "+" + compact[2:]
+    return "+" + compact.removeprefix("+")
 
 
 def _digits(number: str) -> str:
@@ -124,7 +142,7 @@ def reply_fingerprint(reply: InboundReply) -> str:
     Not unique: the same words twice are two SMS, counted by the record.
     """
     return _digest(
-        _digits(reply.from_number),
+        _digits(international(reply.from_number)),
         reply.message,
         reply.original_message_id,
         reply.custom_string,
