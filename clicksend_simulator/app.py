@@ -247,8 +247,12 @@ class ClickSendSimulator:
         currency: str = "USD",
         active: bool = True,
         banned: bool = False,
+        parent: str = "",
     ) -> Account:
-        """Add an account, or replace the one with this username."""
+        """Add an account, or replace the one with this username.
+
+        With a parent, a subaccount: its items show in the parent's polls.
+        """
         return self._state.add_account(
             Account(
                 username=username,
@@ -259,6 +263,7 @@ class ClickSendSimulator:
                 currency=currency,
                 active=active,
                 banned=banned,
+                parent=parent,
             )
         )
 
@@ -584,6 +589,7 @@ class ClickSendSimulator:
             currency=_get(body, "currency", str, default="USD"),
             active=_get(body, "active", bool, default=True),
             banned=_get(body, "banned", bool, default=False),
+            parent=_get(body, "parent", str, default=""),
         )
         return _json(_to_json(account))
 

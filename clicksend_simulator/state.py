@@ -94,6 +94,9 @@ class Account:
     currency: str = "USD"
     active: bool = True
     banned: bool = False
+    # A subaccount's parent: its replies and receipts show in the parent's
+    # polls too, with the subaccount's username (our model: undocumented).
+    parent: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -583,11 +586,18 @@ class SimulatorState:
 
     def poll_replies(self, account: Account) -> list[InboundItem]:
         """reply.php: new replies (queue) or all of them (inbox)."""
-        return self._poll([r for r in self.replies if r.username == account.username])
+        return self._poll([r for r in self.replies if self._owns(account, r.username)])
 
     def poll_receipts(self, account: Account) -> list[ReceiptItem]:
         """delivery.php: new receipts (queue) or all of them (inbox)."""
-        return self._poll([r for r in self.receipts if r.username == account.username])
+        return self._poll([r for r in self.receipts if self._owns(account, r.username)])
+
+    def _owns(self, account: Account, username: str) -> bool:
+        """Tell whether the account polls this username's items: its own, a subaccount's."""
+        owner = self.accounts.get(username)
+        return username == account.username or (
+            owner is not None and owner.parent == account.username
+        )
 
     def _poll[T: (InboundItem, ReceiptItem)](self, items: list[T]) -> list[T]:
         if self.mode == "inbox":

@@ -21,8 +21,6 @@ from custom_components.clicksend_sms.const import DOMAIN
 from custom_components.clicksend_sms.inbox import (
     EVENT_DELIVERY_REPORT,
     EVENT_RECEIVED,
-    MAX_FINGERPRINTS,
-    FingerprintRecord,
     storage_key,
 )
 from custom_components.clicksend_sms.webhook import PushListener, _async_handle_push
@@ -344,7 +342,7 @@ async def test_nothing_fires_twice_across_a_restart(
     freezer: FrozenDateTimeFactory,
     hass_storage: dict[str, Any],
 ) -> None:
-    """The fingerprints of fired items are stored and read back."""
+    """The record of fired items is stored and read back."""
     simulator.set_mode("inbox")
     received = async_capture_events(hass, EVENT_RECEIVED)
     simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="before")
@@ -352,7 +350,8 @@ async def test_nothing_fires_twice_across_a_restart(
     assert len(received) == 1
 
     assert await hass.config_entries.async_unload(loaded_entry.entry_id)
-    assert len(hass_storage[storage_key(loaded_entry.entry_id)]["data"]["replies"]) == 1
+    stored = hass_storage[storage_key(loaded_entry.entry_id)]["data"]
+    assert len(stored["replies"]["tallies"]) == 1
     simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="after")
     assert await hass.config_entries.async_setup(loaded_entry.entry_id)
     await hass.async_block_till_done()
@@ -433,29 +432,6 @@ async def test_poll_options_are_followed(
     assert "delivery.php" not in polled
 
 
-def test_fingerprint_record_is_bounded() -> None:
-    """Memory stays bounded however many items arrive."""
-    record = FingerprintRecord()
-    for n in range(MAX_FINGERPRINTS + 5):
-        record.add(str(n))
-    record.trim()
-    assert len(record) == MAX_FINGERPRINTS
-    assert record.as_list()[0] == "5"
-    # Seeing an item again keeps it the longest.
-    assert record.seen("5")
-    assert not record.seen("4")
-    record.add("new")
-    record.trim()
-    assert record.as_list()[-2:] == ["5", "new"]
-    assert record.as_list()[0] == "7"
-    # What was stored before a restart is all kept until the next poll.
-    reloaded = FingerprintRecord([*record.as_list(), "more"])
-    assert len(reloaded) == MAX_FINGERPRINTS + 1
-    reloaded.keep_whole_poll(0)
-    reloaded.trim()
-    assert len(reloaded) == MAX_FINGERPRINTS
-
-
 async def test_inbox_larger_than_the_record_does_not_fire_again(
     hass: HomeAssistant,
     simulator: ClickSendSimulator,
@@ -468,7 +444,7 @@ async def test_inbox_larger_than_the_record_does_not_fire_again(
     received = async_capture_events(hass, EVENT_RECEIVED)
     for n in range(5):
         simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message=f"m{n}")
-    with patch("custom_components.clicksend_sms.inbox.MAX_FINGERPRINTS", 3):
+    with patch("custom_components.clicksend_sms.record.MAX_IDENTITIES", 3):
         config_entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(config_entry.entry_id)
         await hass.async_block_till_done()

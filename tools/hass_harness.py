@@ -413,7 +413,23 @@ class HassClient:
             if response.status != 200:
                 raise HarnessError(f"No token for the auth code: {tokens}")
         self.token = str(tokens["access_token"])
+        await self.confirm_http_config()
         return self.token
+
+    async def confirm_http_config(self) -> bool:
+        """Confirm the HTTP settings on trial, as the user would in the UI.
+
+        Home Assistant 2026.10 moves the `http:` YAML into storage as a
+        pending trial on the first start, and reverts it with a restart
+        unless `http/config/promote` confirms it within five minutes. Return
+        whether one was pending (older versions have no such command).
+        """
+        async with await self.websocket() as ws:
+            try:
+                await ws.command("http/config/promote")
+            except HarnessError:
+                return False
+        return True
 
     @property
     def _headers(self) -> dict[str, str]:

@@ -33,8 +33,16 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions, which serve every account."""
+    """Register the actions, and take in pushes before the accounts load.
+
+    Home Assistant answers 200 to a webhook nobody registered, and discards
+    the body: every account's webhook is registered here, before the entries
+    are set up, so what ClickSend pushes meanwhile waits for its entry.
+    """
     async_setup_services(hass)
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if entry.disabled_by is None:
+            async_register_webhook(hass, entry)
     return True
 
 

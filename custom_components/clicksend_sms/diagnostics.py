@@ -88,6 +88,8 @@ async def async_get_config_entry_diagnostics(
             "replies_fired": inbox.data.replies_fired,
             "receipts_fired": inbox.data.receipts_fired,
             "duplicates_skipped": inbox.data.duplicates_skipped,
+            "other_username_skipped": inbox.data.other_username_skipped,
             "remembered": inbox.remembered,
+            "polling_behaviour": inbox.polling_behaviour,
         },
     }

@@ -8,8 +8,8 @@ are kept in a bounded, persisted record, so a restart fires nothing twice.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Iterable
+import asyncio
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 import hashlib
@@ -23,6 +23,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
 
 from .api import (
     ClickSendAuthError,
@@ -36,10 +37,13 @@ from .const import (
     CONF_POLL_DELIVERY_REPORTS,
     CONF_POLL_INTERVAL,
     CONF_POLL_REPLIES,
+    CONF_USERNAME,
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
 )
 from .coordinator import ClickSendConfigEntry
+from .record import MAX_IDENTITIES, PollRecord
+from .webhook import for_account
 
 if TYPE_CHECKING:
     from .webhook import PushListener
@@ -49,11 +53,15 @@ _LOGGER = logging.getLogger(__name__)
 EVENT_RECEIVED: Final = "clicksend_sms_received"
 EVENT_DELIVERY_REPORT: Final = "clicksend_sms_delivery_report"
 
-STORAGE_VERSION: Final = 1
-# How many fingerprints of each kind are remembered.
-MAX_FINGERPRINTS: Final = 10_000
-# Fired items are written to disk within this delay (and at shutdown).
+STORAGE_VERSION: Final = 2
+MAX_FINGERPRINTS: Final = MAX_IDENTITIES
+# What fired is written to disk at most this long after it fired, however
+# many follow (and at shutdown). Fire first, then save: a crash in between
+# fires again what fired in its last second, and loses nothing; saving
+# first would lose what had not fired yet when the crash came.
 SAVE_DELAY: Final = 1.0
+# A poll answer fires this many items, then lets the loop run.
+FIRE_BATCH: Final = 500
 
 type Source = Literal["poll", "push"]
 
@@ -73,11 +81,26 @@ def storage_key(entry_id: str) -> str:
     return f"{DOMAIN}.{entry_id}.fired"
 
 
+class FiredStore(Store[dict[str, Any]]):
+    """The stored record; version 1 held a list of fingerprints per kind."""
+
+    @override
+    async def _async_migrate_func(
+        self,
+        old_major_version: int,
+        old_minor_version: int,
+        old_data: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Each old fingerprint was fired once: keep it, counted."""
+        return {
+            kind: {"legacy": list(old_data.get(kind, []))}
+            for kind in ("replies", "receipts")
+        }
+
+
 async def async_remove_fired_record(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete the stored fingerprints of a removed entry."""
-    await Store[dict[str, list[str]]](
-        hass, STORAGE_VERSION, storage_key(entry_id)
-    ).async_remove()
+    """Delete the stored record of a removed entry."""
+    await FiredStore(hass, STORAGE_VERSION, storage_key(entry_id)).async_remove()
 
 
 def _digest(*parts: str) -> str:
@@ -101,9 +124,12 @@ def _digits(number: str) -> str:
 
 
 def reply_fingerprint(reply: InboundReply) -> str:
-    """Identify a reply: sender, text, original message and custom string."""
+    """Identify a reply: sender, text, original message and custom string.
+
+    Not unique: the same words twice are two SMS, counted by the record.
+    """
     return _digest(
-        _digits(reply.from_number),
+        _digits(international(reply.from_number)),
         reply.message,
         reply.original_message_id,
         reply.custom_string,
@@ -115,49 +141,6 @@ def receipt_fingerprint(receipt: DeliveryReceipt) -> str:
     return _digest(receipt.message_id, str(receipt.status_code))
 
 
-class FingerprintRecord:
-    """Fingerprints of fired items of one kind, least recently seen first."""
-
-    def __init__(self, fingerprints: Iterable[str] = ()) -> None:
-        """Start from what was stored."""
-        self._seen: OrderedDict[str, None] = OrderedDict.fromkeys(fingerprints)
-        # What was kept for the last poll before a restart is kept still.
-        self._keep = max(MAX_FINGERPRINTS, len(self._seen))
-
-    def __len__(self) -> int:
-        """How many are remembered."""
-        return len(self._seen)
-
-    def seen(self, fingerprint: str) -> bool:
-        """Whether the item was fired already; it is then kept the longest."""
-        if fingerprint in self._seen:
-            self._seen.move_to_end(fingerprint)
-            return True
-        return False
-
-    def add(self, fingerprint: str) -> None:
-        """Remember a fired item."""
-        self._seen[fingerprint] = None
-
-    def keep_whole_poll(self, size: int) -> None:
-        """Keep the latest poll's items on top of the bound.
-
-        An inbox returned in full on every poll, larger than the bound, must
-        not evict the very items it returns (they would all fire again), nor
-        may the pushes between two polls.
-        """
-        self._keep = MAX_FINGERPRINTS + size
-
-    def trim(self) -> None:
-        """Forget the least recently seen beyond the bound."""
-        while len(self._seen) > self._keep:
-            self._seen.popitem(last=False)
-
-    def as_list(self) -> list[str]:
-        """Least recently seen first, for storage."""
-        return list(self._seen)
-
-
 @dataclass
 class InboxStats:
     """What the coordinator did, for diagnostics."""
@@ -165,6 +148,8 @@ class InboxStats:
     replies_fired: int = 0
     receipts_fired: int = 0
     duplicates_skipped: int = 0
+    # Polled items of another username (a subaccount's): not fired.
+    other_username_skipped: int = 0
 
 
 class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
@@ -191,18 +176,26 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
             always_update=False,
         )
         self.data = InboxStats()
-        self._store: Store[dict[str, list[str]]] = Store(
+        self._store = FiredStore(
             hass, STORAGE_VERSION, storage_key(config_entry.entry_id)
         )
-        self._replies = FingerprintRecord()
-        self._receipts = FingerprintRecord()
+        self._replies = PollRecord()
+        self._receipts = PollRecord()
+        self._save_pending = False
+        # The record as it was before a poll answer still firing in batches.
+        self._frozen: dict[str, Any] | None = None
         self._device_id: str | None = None
 
     async def async_load(self) -> None:
         """Read what was fired before the last restart."""
         stored = await self._store.async_load() or {}
-        self._replies = FingerprintRecord(stored.get("replies", []))
-        self._receipts = FingerprintRecord(stored.get("receipts", []))
+        now = dt_util.utcnow().timestamp()
+        self._replies = PollRecord(
+            stored.get("replies"), now=now, polled=self.poll_replies
+        )
+        self._receipts = PollRecord(
+            stored.get("receipts"), now=now, polled=self.poll_receipts
+        )
 
     async def async_start(self, pushes: PushListener) -> None:
         """Fire what was pushed while waiting, then poll for the first time.
@@ -232,6 +225,11 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         await self._store.async_save(self._data_to_save())
 
     @property
+    def polling_behaviour(self) -> dict[str, str]:
+        """Queue, inbox or unknown per kind, as detected, for diagnostics."""
+        return {"replies": self._replies.mode, "receipts": self._receipts.mode}
+
+    @property
     def device_id(self) -> str:
         """The account device, named in every event."""
         if self._device_id is None:
@@ -259,7 +257,12 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
             except ClickSendError as err:
                 failures.append(f"reply.php: {err}")
             else:
-                self.async_process(replies, (), "poll")
+                await self._async_take_polled(
+                    self._replies,
+                    self._for_account(replies),
+                    reply_fingerprint,
+                    self._fire_reply,
+                )
         if self.poll_receipts:
             try:
                 receipts = await client.get_delivery_receipts()
@@ -268,7 +271,12 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
             except ClickSendError as err:
                 failures.append(f"delivery.php: {err}")
             else:
-                self.async_process((), receipts, "poll")
+                await self._async_take_polled(
+                    self._receipts,
+                    self._for_account(receipts),
+                    receipt_fingerprint,
+                    self._fire_receipt,
+                )
         if refused is not None:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
@@ -281,46 +289,110 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
             )
         return self.data
 
+    def _for_account[T: (InboundReply, DeliveryReceipt)](
+        self, items: Iterable[T]
+    ) -> list[T]:
+        """Leave out polled items of another username, as pushes are refused."""
+        username = self.config_entry.data[CONF_USERNAME]
+        items = list(items)
+        kept = [item for item in items if for_account(item, username)]
+        self.data.other_username_skipped += len(items) - len(kept)
+        return kept
+
     @callback
     def async_process(
         self,
         replies: Iterable[InboundReply],
         receipts: Iterable[DeliveryReceipt],
-        source: Source,
+        source: Literal["push"],
     ) -> int:
-        """Fire each item not seen before, in order; return how many fired."""
-        replies = list(replies)
-        receipts = list(receipts)
-        if source == "poll":
-            if replies:
-                self._replies.keep_whole_poll(len(replies))
-            if receipts:
-                self._receipts.keep_whole_poll(len(receipts))
+        """Fire each pushed item the record counts as new; return how many."""
+        now = dt_util.utcnow().timestamp()
+        return self._take_pushed(
+            self._replies, list(replies), reply_fingerprint, self._fire_reply, now
+        ) + self._take_pushed(
+            self._receipts, list(receipts), receipt_fingerprint, self._fire_receipt, now
+        )
+
+    def _take_pushed[T: (InboundReply, DeliveryReceipt)](
+        self,
+        record: PollRecord,
+        items: list[T],
+        identify: Callable[[T], str],
+        fire: Callable[[T, Source], None],
+        now: float,
+    ) -> int:
         fired = 0
-        for reply in replies:
-            if self._replies.seen(fingerprint := reply_fingerprint(reply)):
-                self.data.duplicates_skipped += 1
-                continue
-            self._replies.add(fingerprint)
-            self._fire_reply(reply, source)
-            fired += 1
-        self._replies.trim()
-        for receipt in receipts:
-            if self._receipts.seen(fingerprint := receipt_fingerprint(receipt)):
-                self.data.duplicates_skipped += 1
-                continue
-            self._receipts.add(fingerprint)
-            self._fire_receipt(receipt, source)
-            fired += 1
-        self._receipts.trim()
-        if fired:
-            self._store.async_delay_save(self._data_to_save, SAVE_DELAY)
+        for item in items:
+            clicksend_id = item.message_id if isinstance(item, InboundReply) else ""
+            if record.push(identify(item), now, clicksend_id):
+                fire(item, "push")
+                fired += 1
+        if items:
+            self._settle(record, len(items) - fired, now)
         return fired
 
-    def _data_to_save(self) -> dict[str, list[str]]:
+    async def _async_take_polled[T: (InboundReply, DeliveryReceipt)](
+        self,
+        record: PollRecord,
+        items: list[T],
+        identify: Callable[[T], str],
+        fire: Callable[[T, Source], None],
+    ) -> None:
+        """Fire what a poll answer holds that is new, FIRE_BATCH at a time.
+
+        A backlog of thousands would otherwise fire in one go, and the
+        frontend's WebSocket drops a client that cannot keep up. Between
+        batches the loop runs; a save meanwhile writes the record as it was
+        before this answer, so that a crash fires again rather than loses
+        what had not fired yet. An empty answer counts too (see record).
+        """
+        now = dt_util.utcnow().timestamp()
+        batched = len(items) > FIRE_BATCH
+        if batched and self._frozen is None:
+            self._frozen = self._records()
+        decisions = record.poll([identify(item) for item in items], now)
+        new = [item for item, fires in zip(items, decisions, strict=True) if fires]
+        for start in range(0, len(new), FIRE_BATCH):
+            if start:
+                await asyncio.sleep(0)
+            for item in new[start : start + FIRE_BATCH]:
+                fire(item, "poll")
+        if batched:
+            self._frozen = None
+        self._settle(record, len(items) - len(new), now)
+
+    def _settle(self, record: PollRecord, skipped: int, now: float) -> None:
+        self.data.duplicates_skipped += skipped
+        record.trim(now)
+        if record.dirty:
+            self._schedule_save()
+
+    def _schedule_save(self) -> None:
+        """Write within SAVE_DELAY of the first unsaved item, not re-debounced.
+
+        Store.async_delay_save postpones its write at every call: a steady
+        stream would keep it from ever writing. It is called only when no
+        write is pending; the record is read when the write happens, so it
+        holds everything fired until then. The Store also writes at
+        Home Assistant's final write.
+        """
+        if not self._save_pending:
+            self._save_pending = True
+            self._store.async_delay_save(self._data_to_save, SAVE_DELAY)
+
+    def _data_to_save(self) -> dict[str, Any]:
+        self._save_pending = False
+        if self._frozen is not None:
+            # Mid-answer: the record before it; saved again once it fired.
+            return self._frozen
+        self._replies.dirty = self._receipts.dirty = False
+        return self._records()
+
+    def _records(self) -> dict[str, Any]:
         return {
-            "replies": self._replies.as_list(),
-            "receipts": self._receipts.as_list(),
+            "replies": self._replies.as_dict(),
+            "receipts": self._receipts.as_dict(),
         }
 
     def _fire_reply(self, reply: InboundReply, source: Source) -> None:
@@ -373,5 +445,5 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
 
     @property
     def remembered(self) -> dict[str, int]:
-        """How many fingerprints of each kind are kept, for diagnostics."""
+        """How many identities of each kind are kept, for diagnostics."""
         return {"replies": len(self._replies), "receipts": len(self._receipts)}

@@ -24,7 +24,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.util.hass_dict import HassKey
 
-from .api import DeliveryReceipt, InboundReply
+from .api import DeliveryReceipt, InboundReply, valid_text
 from .const import CONF_USERNAME, CONF_WEBHOOK_ID, DOMAIN
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def _field(payload: Mapping[str, Any], names: tuple[str, ...]) -> str:
     for name in names:
         value = payload.get(name)
         if value is not None and str(value) != "":
-            return str(value).strip()
+            return valid_text(str(value)).strip()
     return ""
 
 
@@ -70,6 +70,9 @@ def parse_push(payload: Mapping[str, Any]) -> InboundReply | DeliveryReceipt | N
     """Read a pushed body as a reply or a receipt; None when it is neither."""
     reply = {key: _field(payload, names) for key, names in _REPLY_FIELDS.items()}
     if reply["from"] and reply["message"]:
+        # REST-style pushes name the inbound SMS's own ID message_id, beside
+        # a timestamp; without the timestamp message_id may be a receipt's.
+        has_id = _field(payload, ("timestamp",)) != ""
         return InboundReply(
             from_number=reply["from"],
             message=reply["message"],
@@ -78,6 +81,7 @@ def parse_push(payload: Mapping[str, Any]) -> InboundReply | DeliveryReceipt | N
             original_sender_id=reply["original_sender_id"],
             custom_string=reply["custom_string"],
             username=reply["username"],
+            message_id=_field(payload, ("message_id",)) if has_id else "",
         )
     receipt = {key: _field(payload, names) for key, names in _RECEIPT_FIELDS.items()}
     status_code = _status_code(receipt["status_code"])
@@ -101,14 +105,40 @@ def _status_code(text: str) -> int | None:
 
 
 def _decode(body: bytes | bytearray, content_type: str) -> Mapping[str, Any] | None:
+    """Read a form or a JSON object of strings and numbers; None otherwise.
+
+    ClickSend pushes flat fields: a list, an object or a boolean is not one
+    of its values (nor is it turned into text like "['+61…']"); null is
+    taken as a missing field.
+    """
     text = body.decode("utf-8", errors="replace")
     if "json" in content_type or text.lstrip().startswith("{"):
         try:
             data = json.loads(text)
         except ValueError:
             return None
-        return data if isinstance(data, dict) else None
+        if not isinstance(data, dict) or not all(
+            value is None
+            or (isinstance(value, str | int | float) and not isinstance(value, bool))
+            for value in data.values()
+        ):
+            return None
+        return data
     return dict(parse_qsl(text, keep_blank_values=True))
+
+
+def for_account(item: InboundReply | DeliveryReceipt, username: str) -> bool:
+    """Whether an item, pushed or polled, is the account's.
+
+    The v2 document says every push carries the username that sent the
+    original message; REST-style pushes carry none, and a text to a
+    dedicated number may have none to carry. So a missing or empty username
+    (spaces only included) is accepted: the secret webhook ID is what
+    authenticates a push. Another username (a subaccount's, compared without
+    case) is refused, pushed or polled alike: add the subaccount as an
+    account of its own.
+    """
+    return not item.username or item.username.casefold() == username.casefold()
 
 
 @dataclass
@@ -180,8 +210,7 @@ async def _async_handle_push(
         # Disabled before it ever loaded: stop listening for it.
         async_unregister_webhook(hass, entry)
         return web.Response(status=HTTPStatus.SERVICE_UNAVAILABLE)
-    account = str(entry.data[CONF_USERNAME]).casefold()
-    if item.username and item.username.casefold() != account:
+    if not for_account(item, entry.data[CONF_USERNAME]):
         # Another account's push, or a forgery: say so without its content.
         _LOGGER.debug("Ignored a push for another ClickSend username")
         return web.Response(status=HTTPStatus.FORBIDDEN)

@@ -40,6 +40,7 @@ async def test_control_accounts_and_balance(api: Api) -> None:
         "currency": "USD",
         "active": True,
         "banned": False,
+        "parent": "",
     }
     assert (await api.call("balance.php", username="acme", key="K1")).find(
         "balance"

@@ -53,7 +53,7 @@ from .numbers import (
     number_from_digits,
     validate_country,
 )
-from .parser import receipt_from_fields, reply_from_fields
+from .parser import receipt_from_fields, reply_from_fields, valid_text
 from .statuses import DeliveryKind, DeliveryStatus, classify_delivery
 from .validation import (
     message_info,
@@ -118,6 +118,7 @@ __all__ = [
     "number_from_digits",
     "receipt_from_fields",
     "reply_from_fields",
+    "valid_text",
     "validate_base_url",
     "validate_country",
     "validate_custom_string",

@@ -93,6 +93,9 @@ class InboundReply:
     original_sender_id: str
     custom_string: str
     username: str
+    # ClickSend's own ID of the inbound SMS: only REST-style pushes carry
+    # one (message_id, with a timestamp); reply.php and the v2 push do not.
+    message_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
