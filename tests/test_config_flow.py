@@ -651,3 +651,30 @@ async def test_unexpected_error_is_shown_as_unknown(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     # A key pasted with white space around it is taken without it.
     assert result["result"].data[CONF_API_KEY] == DEMO_KEY
+
+
+async def test_reconfigure_to_another_server_needs_the_key(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """The stored key is never sent to a server it was not entered for."""
+    other = ClickSendSimulator()
+    await other.start("127.0.0.1", 0)
+    try:
+        result = await loaded_entry.start_reconfigure_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {CONF_API_KEY: "", "advanced": {CONF_URL: other.base_url}},
+        )
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {CONF_API_KEY: "key_required_for_new_host"}
+        assert other.requests == []
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {CONF_API_KEY: DEMO_KEY, "advanced": {CONF_URL: other.base_url}},
+        )
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "reconfigure_successful"
+        assert loaded_entry.data[CONF_URL] == other.base_url
+        await hass.async_block_till_done()
+    finally:
+        await other.stop()

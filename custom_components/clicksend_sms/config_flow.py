@@ -6,6 +6,7 @@ from collections.abc import Mapping
 import logging
 import secrets
 from typing import Any, override
+from urllib.parse import urlsplit
 
 import probatio
 
@@ -260,13 +261,18 @@ class ClickSendConfigFlow(ConfigFlow, domain=DOMAIN):
         placeholders: dict[str, str] = {}
         if user_input is not None:
             url = _url_of(user_input)
-            api_key = str(user_input.get(CONF_API_KEY) or "").strip()
-            api_key = api_key or entry.data[CONF_API_KEY]
-            errors, placeholders = await _async_validate_account(
-                self.hass, username, api_key, url
-            )
-            if not errors:
-                return self._async_update_and_abort(entry, api_key, url)
+            typed_key = str(user_input.get(CONF_API_KEY) or "").strip()
+            if not typed_key and _is_another_server(url, entry.data[CONF_URL]):
+                # The stored key goes only where it went before: whoever can
+                # open this form must not learn it by pointing it elsewhere.
+                errors = {CONF_API_KEY: "key_required_for_new_host"}
+            else:
+                api_key = typed_key or entry.data[CONF_API_KEY]
+                errors, placeholders = await _async_validate_account(
+                    self.hass, username, api_key, url
+                )
+                if not errors:
+                    return self._async_update_and_abort(entry, api_key, url)
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=_reconfigure_schema(
@@ -294,6 +300,20 @@ class ClickSendConfigFlow(ConfigFlow, domain=DOMAIN):
             # After the update: the reload starts at once and reads the data.
             self.hass.config_entries.async_schedule_reload(entry.entry_id)
         return result
+
+
+def _is_another_server(url: str, stored_url: str) -> bool:
+    """Whether a valid URL sends requests, and so the key, to another server.
+
+    Scheme, host and port decide; an invalid URL is left to the check that
+    refuses it before anything is sent.
+    """
+    try:
+        new = urlsplit(validate_base_url(url))
+    except ClickSendInputError:
+        return False
+    old = urlsplit(stored_url)
+    return (new.scheme, new.hostname, new.port) != (old.scheme, old.hostname, old.port)
 
 
 def _push_step(webhook_url: str, full: str, path_only: str) -> str:
