@@ -149,6 +149,11 @@ async def test_triggers_run_automations(
     )
     # A 300 is retried by ClickSend: it is no final failure.
     await client.post(url, data={"messageid": "BAD2", "status_code": "300"})
+    # A hand-fired event whose code is no number is sorted, not an error.
+    hass.bus.async_fire(
+        "clicksend_sms_delivery_report",
+        {"device_id": device_id, "message_id": "ODD1", "status_code": "abc"},
+    )
     # Another account's events do not start this device's automations.
     hass.bus.async_fire(
         "clicksend_sms_delivery_report",
@@ -158,6 +163,7 @@ async def test_triggers_run_automations(
     assert sorted(call.data["text"] for call in service_calls) == [
         "Delivery report received on demo: BAD1",
         "Delivery report received on demo: BAD2",
+        "Delivery report received on demo: ODD1",
         "Delivery report received on demo: OK1",
         "SMS received on demo: STOP",
         "retrying BAD2",

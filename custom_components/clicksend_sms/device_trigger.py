@@ -146,7 +146,7 @@ async def async_attach_trigger(
             status == STATUS_ANY
             or status
             == classify_delivery(
-                str(event_data.get("status", "")), int(event_data.get("status_code", 0))
+                event_data.get("status"), event_data.get("status_code")
             ).kind.value
         )
 

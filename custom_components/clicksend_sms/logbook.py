@@ -18,6 +18,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
 from .api import DeliveryKind, classify_delivery
+from .api.statuses import status_code_of
 from .const import DOMAIN
 from .inbox import EVENT_DELIVERY_REPORT, EVENT_RECEIVED
 
@@ -67,7 +68,7 @@ def async_describe_events(
     def _describe_report(event: Event[dict[str, Any]]) -> dict[str, str]:
         data = event.data
         status = str(data.get("status") or "")
-        code = int(data.get("status_code") or 0)
+        code = status_code_of(data.get("status_code"))
         kind = classify_delivery(status, code).kind
         words = _KIND_WORDS.get(kind) or status or "Other"
         if code:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from custom_components.clicksend_sms.api import DeliveryKind, classify_delivery
+from custom_components.clicksend_sms.api.statuses import status_code_of
 
 
 @pytest.mark.parametrize(
@@ -38,3 +39,12 @@ def test_classify_delivery(
     result = classify_delivery(status, code)
     assert result.kind is kind
     assert result.final is final
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [(201, 201), (" 301 ", 301), ("300", 300), (None, 0), ("abc", 0), (True, 0)],
+)
+def test_status_code_of_anything(value: object, code: int) -> None:
+    """A hand-fired event's code is read when it is a number, else it is none."""
+    assert status_code_of(value) == code

@@ -66,8 +66,20 @@ _BY_STATUS: dict[str, DeliveryStatus] = {
 }
 
 
-def classify_delivery(status: str, status_code: int) -> DeliveryStatus:
-    """Sort a report by its code, else by ClickSend's words; interim otherwise."""
-    if (by_code := _BY_CODE.get(status_code)) is not None:
+def classify_delivery(status: object, status_code: object) -> DeliveryStatus:
+    """Sort a report by its code, else by ClickSend's words; interim otherwise.
+
+    Either may come from a bus event that anyone can fire (over the REST API,
+    say): a code that is not a whole number counts as none.
+    """
+    if (by_code := _BY_CODE.get(status_code_of(status_code))) is not None:
         return by_code
-    return _BY_STATUS.get(status.strip().casefold(), INTERIM)
+    return _BY_STATUS.get(str(status or "").strip().casefold(), INTERIM)
+
+
+def status_code_of(value: object) -> int:
+    """Read a status code as a number: 0 for none, or for one that is no number."""
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return 0
