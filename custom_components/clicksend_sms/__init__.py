@@ -14,6 +14,7 @@ from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 
 from .api import ClickSendClient
+from .ask import FAST_POLL_INTERVAL, async_get_asks, async_remove_asks
 from .const import CONF_API_KEY, CONF_URL, CONF_USERNAME, CONF_WEBHOOK_ID, DOMAIN
 from .coordinator import AccountCoordinator, ClickSendConfigEntry, ClickSendRuntimeData
 from .entity import account_device_info
@@ -55,6 +56,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) ->
     inbox = InboxCoordinator(hass, entry)
     await inbox.async_load()
     entry.async_on_unload(inbox.async_flush)
+    # Asks waiting for their answers poll faster and learn of each reply.
+    asks = async_get_asks(hass, entry.entry_id)
+    inbox.answer_hook = asks.async_answer
+    entry.async_on_unload(
+        asks.attach(
+            lambda faster: inbox.async_poll_faster(
+                FAST_POLL_INTERVAL if faster else None
+            )
+        )
+    )
     entry.runtime_data = ClickSendRuntimeData(
         client=client, account=account, inbox=inbox
     )
@@ -112,6 +123,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) -
 async def async_remove_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) -> None:
     """Leave nothing behind of a removed account."""
     async_delete_low_credit_issue(hass, entry.entry_id)
+    async_remove_asks(hass, entry.entry_id)
     # An entry that never loaded kept its webhook through its failed set-ups.
     async_unregister_webhook(hass, entry)
     await async_remove_fired_record(hass, entry.entry_id)
