@@ -15,6 +15,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .api import ClickSendClient
 from .ask import FAST_POLL_INTERVAL, async_get_asks, async_remove_asks
+from .assist import AssistBySms
 from .const import CONF_API_KEY, CONF_URL, CONF_USERNAME, CONF_WEBHOOK_ID, DOMAIN
 from .coordinator import AccountCoordinator, ClickSendConfigEntry, ClickSendRuntimeData
 from .entity import account_device_info
@@ -66,9 +67,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) ->
             )
         )
     )
+    assist = AssistBySms(hass, entry)
     entry.runtime_data = ClickSendRuntimeData(
-        client=client, account=account, inbox=inbox
+        client=client, account=account, inbox=inbox, assist=assist
     )
+    await assist.async_start()
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **account_device_info(entry)
     )

@@ -9,6 +9,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
+from .ask import async_get_asks
 from .const import (
     CONF_API_KEY,
     CONF_PHONE_NUMBER,
@@ -90,4 +91,6 @@ async def async_get_config_entry_diagnostics(
             "duplicates_skipped": inbox.data.duplicates_skipped,
             "remembered": inbox.remembered,
         },
+        "asks_waiting": async_get_asks(hass, entry.entry_id).waiting,
+        "assist": entry.runtime_data.assist.diagnostics(),
     }
