@@ -9,6 +9,7 @@ for ever. Every refusal is logged at debug and counted for diagnostics.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 import logging
@@ -146,13 +147,20 @@ class AssistBySms:
         """Listen to the account's inbound SMS, if anyone may talk to Assist."""
         if not self.allowed:
             return
-        await async_setup_component(self.hass, conversation.DOMAIN, {})
+        if not await async_setup_component(self.hass, conversation.DOMAIN, {}):
+            _LOGGER.warning(
+                "Assist by SMS is off: the conversation integration did not set up"
+            )
+            return
         entry_id = self.entry.entry_id
+
+        @callback
+        def _of_this_account(data: Mapping[str, Any]) -> bool:
+            return bool(data["config_entry_id"] == entry_id)
+
         self.entry.async_on_unload(
             self.hass.bus.async_listen(
-                EVENT_RECEIVED,
-                self._async_received,
-                event_filter=lambda data: data["config_entry_id"] == entry_id,
+                EVENT_RECEIVED, self._async_received, event_filter=_of_this_account
             )
         )
 
@@ -210,7 +218,8 @@ class AssistBySms:
                 agent_id=recipient.agent_id,
             )
         except (HomeAssistantError, ValueError) as err:
-            # ValueError: the chosen agent is gone.
+            # ValueError: the chosen agent is gone. An agent's own failure
+            # comes back as an error response, whose speech is texted back.
             self.stats.failed += 1
             _LOGGER.warning("Assist could not answer %s's SMS: %s", recipient.name, err)
             return
