@@ -244,6 +244,8 @@ async def test_several_asks_each_get_their_own_answer(
     free = await _ask(hass, loaded_entry, to=ALEX, message="Dinner?")
     free_id = _question_id(simulator, ALEX)
     sam = await _ask(hass, loaded_entry, to="Sam", message="Dinner?")
+    asks = async_get_asks(hass, loaded_entry.entry_id)
+    assert asks.questions[:3] == [door_id, light_id, free_id]
 
     # ClickSend names the question: it picks, even the newer ask.
     await _push(

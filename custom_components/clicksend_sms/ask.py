@@ -143,6 +143,11 @@ class AskRegistry:
         """How many asks wait, for diagnostics."""
         return len(self._pending)
 
+    @property
+    def questions(self) -> list[str]:
+        """The message IDs of the questions that wait, oldest first."""
+        return [ask.message_id for ask in self._pending]
+
     @callback
     def attach(self, fast_poll: Callable[[bool], None]) -> CALLBACK_TYPE:
         """Follow a loaded entry's inbox; return how to let go of it."""
