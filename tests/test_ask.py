@@ -338,6 +338,7 @@ async def test_a_cancelled_ask_stops_waiting(
         ({"answers": ["YES", "NO WAY"]}, "invalid_answer"),
         ({"answers": ["?"]}, "invalid_answer"),
         ({"answers": ["Yes", "yes!"]}, "duplicate_answers"),
+        ({"answers": [True, False]}, "answer_not_text"),
         ({"to": "Nobody"}, "unknown_recipient"),
     ],
 )
@@ -383,3 +384,17 @@ def test_first_word_ignores_case_and_punctuation() -> None:
     assert first_word(" Yes! please") == "yes"
     assert first_word("¿NO?") == "no"
     assert first_word("   ") == ""
+
+
+async def test_answers_may_be_numbers(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """Choices 1 and 2 (YAML numbers) are matched as the words they are."""
+    task = await _ask(
+        hass, loaded_entry, to=ALEX, message="1 pizza or 2 pasta?", answers=[1, 2]
+    )
+    await _push(hass_client_no_auth, **{"from": ALEX, "message": "2."})
+    assert (await task)["answer"] == "2"

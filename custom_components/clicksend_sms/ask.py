@@ -64,9 +64,21 @@ def first_word(text: str) -> str:
     return words[0].strip(string.punctuation + "¡¿").casefold()
 
 
-def validate_answers(answers: list[str]) -> list[str]:
-    """Accept one word per choice, each once; a reply is matched on its first word."""
-    cleaned = [answer.strip() for answer in answers if answer.strip()]
+def validate_answers(answers: list[Any]) -> list[str]:
+    """Accept one word per choice, each once; a reply is matched on its first word.
+
+    YAML reads an unquoted YES or NO as true or false: which words were meant
+    cannot be known, so the user is asked to quote them.
+    """
+    for answer in answers:
+        if isinstance(answer, bool):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="answer_not_text",
+                translation_placeholders={"answer": str(answer).lower()},
+            )
+    texts = [str(answer).strip() for answer in answers]
+    cleaned = [answer for answer in texts if answer]
     keys = [first_word(answer) for answer in cleaned]
     for answer, key in zip(cleaned, keys, strict=True):
         if len(answer.split()) != 1 or not key:

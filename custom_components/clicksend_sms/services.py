@@ -80,8 +80,9 @@ ASK_SCHEMA = probatio.Schema(
         probatio.Required(ATTR_TO): recipient,
         probatio.Required(ATTR_MESSAGE): cv.string,
         probatio.Optional(ATTR_TIMEOUT, default=DEFAULT_TIMEOUT): cv.time_period,
+        # Read by validate_answers, which refuses what YAML made booleans.
         probatio.Optional(ATTR_ANSWERS, default=list): probatio.All(
-            cv.ensure_list, [cv.string]
+            cv.ensure_list, [probatio.Any(bool, int, float, str)]
         ),
     }
 )
