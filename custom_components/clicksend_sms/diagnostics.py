@@ -12,6 +12,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from .ask import async_get_asks
 from .const import (
     CONF_API_KEY,
+    CONF_ASSIST_ALLOWED,
     CONF_PHONE_NUMBER,
     CONF_SENDER_ID,
     CONF_USERNAME,
@@ -62,6 +63,7 @@ async def async_get_config_entry_diagnostics(
                 "subentry_type": subentry.subentry_type,
                 "phone_number": mask_number(str(subentry.data[CONF_PHONE_NUMBER])),
                 "sender_id": mask_sender_id(subentry.data.get(CONF_SENDER_ID)),
+                "assist_allowed": bool(subentry.data.get(CONF_ASSIST_ALLOWED)),
             }
             for subentry in entry.subentries.values()
         ],
