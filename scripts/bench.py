@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from types import MappingProxyType
 from typing import Any
 
 import aiohttp
@@ -58,19 +59,25 @@ from custom_components.clicksend_sms.api.numbers import (  # noqa: E402
     normalize_recipients,
 )
 from custom_components.clicksend_sms.api.parser import parse_replies  # noqa: E402
+from custom_components.clicksend_sms.ask import async_get_asks  # noqa: E402
 from custom_components.clicksend_sms.const import (  # noqa: E402
     CONF_API_KEY,
+    CONF_ASSIST_ALLOWED,
+    CONF_ASSIST_MAX_PER_HOUR,
+    CONF_PHONE_NUMBER,
     CONF_POLL_DELIVERY_REPORTS,
     CONF_POLL_REPLIES,
     CONF_URL,
     CONF_USERNAME,
     CONF_WEBHOOK_ID,
     DOMAIN,
+    MAX_ASSIST_MAX_PER_HOUR,
+    SUBENTRY_TYPE_RECIPIENT,
 )
 from custom_components.clicksend_sms.inbox import EVENT_RECEIVED, MAX_FINGERPRINTS  # noqa: E402
 from homeassistant import loader  # noqa: E402
 from homeassistant.components import webhook  # noqa: E402
-from homeassistant.config_entries import ConfigSubentryData  # noqa: E402
+from homeassistant.config_entries import ConfigSubentry, ConfigSubentryData  # noqa: E402
 from homeassistant.const import __version__ as HA_VERSION  # noqa: E402
 from homeassistant.core import Event, HomeAssistant, callback  # noqa: E402
 from homeassistant.helpers.aiohttp_client import async_get_clientsession  # noqa: E402
@@ -567,6 +574,129 @@ async def bench_webhook(hass: HomeAssistant, port: int, posts: int) -> list[Row]
     ]
 
 
+# Ask and Assist
+
+
+async def bench_ask(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: Simulator,
+    session: aiohttp.ClientSession,
+    port: int,
+    asks: int,
+) -> list[Row]:
+    """Push each question's answer; time until clicksend_sms.ask responds."""
+    await control(session, simulator, "POST", "config", {"throttle_seconds": 0})
+    registry = async_get_asks(hass, entry.entry_id)
+    latencies: list[float] = []
+    for index in range(asks + asks // 10):
+        task = asyncio.create_task(
+            hass.services.async_call(
+                DOMAIN,
+                "ask",
+                {
+                    "to": NUMBER,
+                    "message": "Close the garage?",
+                    "answers": ["YES", "NO"],
+                },
+                blocking=True,
+                return_response=True,
+            )
+        )
+        while not registry.waiting:
+            await asyncio.sleep(0)
+        (question,) = registry.questions
+        form = {
+            "from": NUMBER,
+            "message": f"yes {index}",
+            "originalmessageid": question,
+            "username": USERNAME,
+        }
+        started = time.perf_counter()
+        async with session.post(
+            f"http://127.0.0.1:{port}/api/webhook/{WEBHOOK_ID}", data=form
+        ) as response:
+            assert response.status == 200, response.status
+        answer = await task
+        elapsed = time.perf_counter() - started
+        assert answer is not None and answer["answer"] == "YES", answer
+        if index >= asks // 10:
+            latencies.append(elapsed)
+    return [
+        Row(
+            f"pushed answer to `clicksend_sms.ask`'s response ({asks} asks)",
+            f"p50 {ms(statistics.median(latencies))}, p99 {ms(p99(latencies))}",
+            notes="from the webhook POST of the reply (with its original message "
+            "ID) until the waiting action returns; the question's send not counted",
+        )
+    ]
+
+
+async def bench_assist(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: Simulator,
+    session: aiohttp.ClientSession,
+    port: int,
+    texts: int,
+) -> list[Row]:
+    """Push an allowed recipient's SMS; time until Assist's answer is sent."""
+    await control(session, simulator, "POST", "config", {"throttle_seconds": 0})
+    assert await async_setup_component(hass, "homeassistant", {})
+    # Answers per hour are bounded: enough recipients for every text.
+    per_recipient = MAX_ASSIST_MAX_PER_HOUR
+    numbers = [
+        f"+614100{index:05d}"
+        for index in range(-(-(texts + texts // 10) // per_recipient))
+    ]
+    for index, number in enumerate(numbers):
+        hass.config_entries.async_add_subentry(
+            entry,
+            ConfigSubentry(
+                data=MappingProxyType(
+                    {
+                        CONF_PHONE_NUMBER: number,
+                        CONF_ASSIST_ALLOWED: True,
+                        CONF_ASSIST_MAX_PER_HOUR: per_recipient,
+                    }
+                ),
+                subentry_type=SUBENTRY_TYPE_RECIPIENT,
+                title=f"Bench {index}",
+                unique_id=number,
+            ),
+        )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    latencies: list[float] = []
+    sent_before = await count_requests(session, simulator, "send.php")
+    for index in range(texts + texts // 10):
+        form = {
+            "from": numbers[index // per_recipient],
+            "message": "what time is it",
+            # Each SMS is new to the exactly-once record.
+            "originalmessageid": f"bench-{index}",
+            "username": USERNAME,
+        }
+        started = time.perf_counter()
+        async with session.post(
+            f"http://127.0.0.1:{port}/api/webhook/{WEBHOOK_ID}", data=form
+        ) as response:
+            assert response.status == 200, response.status
+        # The answer's send.php request has been answered by the simulator.
+        await hass.async_block_till_done(wait_background_tasks=True)
+        if index >= texts // 10:
+            latencies.append(time.perf_counter() - started)
+    sent = await count_requests(session, simulator, "send.php") - sent_before
+    assert sent == texts + texts // 10, sent
+    return [
+        Row(
+            f"pushed SMS to Assist's answer at the simulator ({texts} SMS)",
+            f"p50 {ms(statistics.median(latencies))}, p99 {ms(p99(latencies))}",
+            notes="an allowed recipient asks Home Assistant's own agent the time; "
+            "until the answer's send.php request is answered",
+        )
+    ]
+
+
 # Setup
 
 
@@ -738,6 +868,7 @@ async def run(args: argparse.Namespace) -> tuple[list[Row], dict[str, str]]:
     # In the order of the README, not of the run.
     order = ("send, 1 recipient", "send, 10,000 recipients", "numbers", "parse")
     order += ("webhook",)
+    order += ("ask", "assist")
     order += ("setup", "inbound")
     return [row for name in order for row in results[name]], info
 
@@ -787,6 +918,14 @@ async def bench_with_hass(
             lambda: bench_bulk_send(hass, entry, simulator, session, args.bulk_runs),
         ),
         ("webhook", lambda: bench_webhook(hass, port, args.posts)),
+        (
+            "ask",
+            lambda: bench_ask(hass, entry, simulator, session, port, args.asks),
+        ),
+        (
+            "assist",
+            lambda: bench_assist(hass, entry, simulator, session, port, args.texts),
+        ),
         ("setup", lambda: bench_setup(hass, simulator, args.setups)),
     ]
     results: dict[str, list[Row]] = {}
@@ -824,13 +963,18 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--posts", type=int, default=500, help="webhook POSTs")
     parser.add_argument("--setups", type=int, default=20, help="entry setups")
+    parser.add_argument("--asks", type=int, default=200, help="asks answered")
+    parser.add_argument("--texts", type=int, default=200, help="SMS to Assist")
     parser.add_argument("--inbound", type=int, default=100_000, help="inbound SMS")
     args = parser.parse_args()
     if args.inbound <= MAX_FINGERPRINTS or args.inbound % BATCH:
         parser.error(
             f"--inbound must be a multiple of {BATCH} above {MAX_FINGERPRINTS}"
         )
-    if min(args.calls, args.posts) < 2 or min(args.bulk_runs, args.setups) < 1:
+    if (
+        min(args.calls, args.posts, args.asks, args.texts) < 2
+        or min(args.bulk_runs, args.setups) < 1
+    ):
         parser.error("a percentile needs 2 calls or POSTs; other counts need 1")
     return args
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 import shutil
@@ -9,10 +10,14 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from clicksend_simulator import DEMO_USERNAME, ClickSendSimulator
+from custom_components.clicksend_sms.ask import async_get_asks
 from custom_components.clicksend_sms.const import DOMAIN
 from homeassistant.components import persistent_notification as pn
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
@@ -96,11 +101,12 @@ def test_blueprint_metadata(path: Path) -> None:
         assert spec["selector"], name
 
 
-def test_there_are_three_blueprints() -> None:
-    """The three documented blueprints are shipped."""
+def test_there_are_four_blueprints() -> None:
+    """The four documented blueprints are shipped."""
     assert sorted(path.name for path in BLUEPRINTS.iterdir()) == [
         "alert_undelivered.yaml",
         "auto_reply_keyword.yaml",
+        "confirm_by_sms.yaml",
         "forward_to_notify.yaml",
     ]
 
@@ -270,3 +276,112 @@ async def test_alert_undelivered_through_a_notify_entity(
         (ALEX, alert.format("M-TEXT", 0)),
     ]
     assert pn._async_get_or_create_notifications(hass) == {}
+
+
+def _confirm_inputs(**inputs: Any) -> dict[str, Any]:
+    """Ask Alex when the event test_door_open fires; notify what happened."""
+
+    def notice(text: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "action": "persistent_notification.create",
+                "data": {"notification_id": "door", "message": text},
+            }
+        ]
+
+    return {
+        "when": [{"trigger": "event", "event_type": "test_door_open"}],
+        "recipient": "Alex",
+        "question": "Close the garage? YES or NO",
+        "yes_actions": notice("Closing, {{ reply.from }} said {{ reply.message }}"),
+        "no_actions": notice("Left open: {{ reply.answer }}"),
+        "timeout_actions": notice("Nobody answered {{ reply.message_id }}"),
+        **inputs,
+    }
+
+
+async def _until_asked(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Let the automation send its question (over a socket) and start waiting.
+
+    Not async_block_till_done: the automation's run waits for the answer.
+    """
+    asks = async_get_asks(hass, entry.entry_id)
+    for _ in range(10_000):
+        if asks.waiting:
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("the automation asked nothing")
+
+
+async def _time_passes(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
+) -> None:
+    """Move the clock on while an ask waits; let the poll and the run finish."""
+    freezer.tick(delta)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def _notice(hass: HomeAssistant) -> str | None:
+    notification = pn._async_get_or_create_notifications(hass).get("door")
+    return None if notification is None else notification["message"]
+
+
+async def test_confirm_by_sms_yes_by_push(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """The question goes to the recipient; their yes runs the yes actions."""
+    await _automation(
+        hass, "confirm_by_sms.yaml", **_confirm_inputs(account=loaded_entry.entry_id)
+    )
+    hass.bus.async_fire("test_door_open")
+    await _until_asked(hass, loaded_entry)
+    assert _sent(simulator) == [(ALEX, "Close the garage? YES or NO")]
+    question = simulator.sent[0].message_id
+    await _push(hass_client_no_auth, **{"from": ALEX, "message": "What?"})
+    assert _notice(hass) is None
+    await _push(
+        hass_client_no_auth,
+        **{"from": ALEX, "message": "yes!", "originalmessageid": question},
+    )
+    await hass.async_block_till_done()
+    assert _notice(hass) == f"Closing, {ALEX} said yes!"
+
+
+async def test_confirm_by_sms_no_by_poll(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A polled no, within seconds, runs the no actions."""
+    await _automation(
+        hass,
+        "confirm_by_sms.yaml",
+        **_confirm_inputs(yes_answer="Close", no_answer="Leave"),
+    )
+    hass.bus.async_fire("test_door_open")
+    await _until_asked(hass, loaded_entry)
+    simulator.inject_reply(DEMO_USERNAME, from_number=ALEX, message="LEAVE it")
+    await _time_passes(hass, freezer, timedelta(seconds=6))
+    assert _notice(hass) == "Left open: Leave"
+
+
+async def test_confirm_by_sms_timeout(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """No answer within the timeout runs the timeout actions."""
+    await _automation(
+        hass, "confirm_by_sms.yaml", **_confirm_inputs(timeout={"minutes": 1})
+    )
+    hass.bus.async_fire("test_door_open")
+    await _until_asked(hass, loaded_entry)
+    question = simulator.sent[0].message_id
+    await _time_passes(hass, freezer, timedelta(seconds=60))
+    assert _notice(hass) == f"Nobody answered {question}"

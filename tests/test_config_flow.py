@@ -28,6 +28,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
 
 from .conftest import WEBHOOK_ID
 
@@ -408,6 +409,7 @@ async def test_add_and_change_recipient(
     suggested = {
         str(key): key.description["suggested_value"]
         for key in result["data_schema"].schema
+        if str(key) != "assist"
     }
     assert suggested == {
         "name": "Kim",
@@ -678,3 +680,71 @@ async def test_reconfigure_to_another_server_needs_the_key(
         await hass.async_block_till_done()
     finally:
         await other.stop()
+
+
+async def test_recipient_may_talk_to_assist(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """The recipient form's Assist section is off by default and kept only when on."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    result = await hass.config_entries.subentries.async_init(
+        (loaded_entry.entry_id, "recipient"), context={"source": SOURCE_USER}
+    )
+    assist = next(key for key in result["data_schema"].schema if str(key) == "assist")
+    section_schema = result["data_schema"].schema[assist].schema
+    assert section_schema({}) == {
+        "assist_allowed": False,
+        "assist_agent": "conversation.home_assistant",
+        "assist_max_parts": 2,
+        "assist_max_per_hour": 10,
+    }
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            "name": "Kim",
+            "phone_number": "+61433333333",
+            "assist": {
+                "assist_allowed": True,
+                "assist_agent": "conversation.home_assistant",
+                "assist_max_parts": 3.0,
+                "assist_max_per_hour": 5.0,
+            },
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    kim = next(s for s in loaded_entry.subentries.values() if s.title == "Kim")
+    assert dict(kim.data) == {
+        "phone_number": "+61433333333",
+        "assist_allowed": True,
+        "assist_agent": "conversation.home_assistant",
+        "assist_max_parts": 3,
+        "assist_max_per_hour": 5,
+    }
+    assert "conversation" in hass.config.components
+
+    result = await loaded_entry.start_subentry_reconfigure_flow(hass, kim.subentry_id)
+    schema = result["data_schema"].schema
+    assist = next(key for key in schema if str(key) == "assist")
+    assert {
+        str(key): key.description["suggested_value"]
+        for key in schema[assist].schema.schema
+    } == {
+        "assist_allowed": True,
+        "assist_agent": "conversation.home_assistant",
+        "assist_max_parts": 3,
+        "assist_max_per_hour": 5,
+    }
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            "name": "Kim",
+            "phone_number": "+61433333333",
+            "assist": {"assist_allowed": False},
+        },
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert dict(loaded_entry.subentries[kim.subentry_id].data) == {
+        "phone_number": "+61433333333"
+    }

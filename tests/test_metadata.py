@@ -16,8 +16,10 @@ import yaml
 from custom_components.clicksend_sms.const import DOMAIN
 from custom_components.clicksend_sms.errors import _API_ERROR_KEYS
 from custom_components.clicksend_sms.services import (
+    ASK_SCHEMA,
     GET_HISTORY_SCHEMA,
     SEND_SMS_SCHEMA,
+    SERVICE_ASK,
     SERVICE_GET_HISTORY,
     SERVICE_SEND_SMS,
 )
@@ -137,6 +139,7 @@ def test_services_yaml_matches_registered_actions() -> None:
     schemas = {
         SERVICE_SEND_SMS: SEND_SMS_SCHEMA,
         SERVICE_GET_HISTORY: GET_HISTORY_SCHEMA,
+        SERVICE_ASK: ASK_SCHEMA,
     }
     assert set(services) == set(schemas) == set(translations) == set(icons)
     for name, schema in schemas.items():

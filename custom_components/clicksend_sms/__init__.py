@@ -14,6 +14,8 @@ from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 
 from .api import ClickSendClient
+from .ask import FAST_POLL_INTERVAL, async_get_asks, async_remove_asks
+from .assist import AssistBySms
 from .const import CONF_API_KEY, CONF_URL, CONF_USERNAME, CONF_WEBHOOK_ID, DOMAIN
 from .coordinator import AccountCoordinator, ClickSendConfigEntry, ClickSendRuntimeData
 from .entity import account_device_info
@@ -63,9 +65,21 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) ->
     inbox = InboxCoordinator(hass, entry)
     await inbox.async_load()
     entry.async_on_unload(inbox.async_flush)
-    entry.runtime_data = ClickSendRuntimeData(
-        client=client, account=account, inbox=inbox
+    # Asks waiting for their answers poll faster and learn of each reply.
+    asks = async_get_asks(hass, entry.entry_id)
+    inbox.answer_hook = asks.async_answer
+    entry.async_on_unload(
+        asks.attach(
+            lambda faster: inbox.async_poll_faster(
+                FAST_POLL_INTERVAL if faster else None
+            )
+        )
     )
+    assist = AssistBySms(hass, entry)
+    entry.runtime_data = ClickSendRuntimeData(
+        client=client, account=account, inbox=inbox, assist=assist
+    )
+    await assist.async_start()
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **account_device_info(entry)
     )
@@ -120,6 +134,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) -
 async def async_remove_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) -> None:
     """Leave nothing behind of a removed account."""
     async_delete_low_credit_issue(hass, entry.entry_id)
+    async_remove_asks(hass, entry.entry_id)
     # An entry that never loaded kept its webhook through its failed set-ups.
     async_unregister_webhook(hass, entry)
     await async_remove_fired_record(hass, entry.entry_id)

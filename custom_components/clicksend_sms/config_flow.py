@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import probatio
 
+from homeassistant.components.conversation import HOME_ASSISTANT_AGENT
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigEntryState,
@@ -24,6 +25,7 @@ from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    ConversationAgentSelector,
     CountrySelector,
     NumberSelector,
     NumberSelectorConfig,
@@ -48,6 +50,11 @@ from .api import (
 )
 from .const import (
     CONF_API_KEY,
+    CONF_ASSIST,
+    CONF_ASSIST_AGENT,
+    CONF_ASSIST_ALLOWED,
+    CONF_ASSIST_MAX_PARTS,
+    CONF_ASSIST_MAX_PER_HOUR,
     CONF_COUNTRY,
     CONF_LOW_BALANCE_THRESHOLD,
     CONF_NAME,
@@ -59,9 +66,13 @@ from .const import (
     CONF_URL,
     CONF_USERNAME,
     CONF_WEBHOOK_ID,
+    DEFAULT_ASSIST_MAX_PARTS,
+    DEFAULT_ASSIST_MAX_PER_HOUR,
     DEFAULT_LOW_BALANCE_THRESHOLD,
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
+    MAX_ASSIST_MAX_PARTS,
+    MAX_ASSIST_MAX_PER_HOUR,
     MAX_POLL_INTERVAL,
     MIN_POLL_INTERVAL,
     SUBENTRY_TYPE_RECIPIENT,
@@ -408,8 +419,59 @@ class ClickSendOptionsFlow(OptionsFlow):
         return await self.async_step_init(user_input)
 
 
+_ASSIST_SECTION = section(
+    probatio.Schema(
+        {
+            probatio.Required(CONF_ASSIST_ALLOWED, default=False): BooleanSelector(),
+            probatio.Required(
+                CONF_ASSIST_AGENT, default=HOME_ASSISTANT_AGENT
+            ): ConversationAgentSelector(),
+            probatio.Required(
+                CONF_ASSIST_MAX_PARTS, default=DEFAULT_ASSIST_MAX_PARTS
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=1,
+                    max=MAX_ASSIST_MAX_PARTS,
+                    step=1,
+                    mode=NumberSelectorMode.BOX,
+                )
+            ),
+            probatio.Required(
+                CONF_ASSIST_MAX_PER_HOUR, default=DEFAULT_ASSIST_MAX_PER_HOUR
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=1,
+                    max=MAX_ASSIST_MAX_PER_HOUR,
+                    step=1,
+                    mode=NumberSelectorMode.BOX,
+                )
+            ),
+        }
+    ),
+    {"collapsed": True},
+)
+_ASSIST_KEYS = (
+    CONF_ASSIST_ALLOWED,
+    CONF_ASSIST_AGENT,
+    CONF_ASSIST_MAX_PARTS,
+    CONF_ASSIST_MAX_PER_HOUR,
+)
+
+
+def _assist_data(assist: Mapping[str, Any]) -> dict[str, Any]:
+    """Keep a recipient's Assist options only while Assist is allowed."""
+    if not assist.get(CONF_ASSIST_ALLOWED):
+        return {}
+    return {
+        CONF_ASSIST_ALLOWED: True,
+        CONF_ASSIST_AGENT: str(assist[CONF_ASSIST_AGENT]),
+        CONF_ASSIST_MAX_PARTS: int(assist[CONF_ASSIST_MAX_PARTS]),
+        CONF_ASSIST_MAX_PER_HOUR: int(assist[CONF_ASSIST_MAX_PER_HOUR]),
+    }
+
+
 class RecipientSubentryFlow(ConfigSubentryFlow):
-    """Adds or changes a saved recipient: a name and a phone number."""
+    """Adds or changes a saved recipient: a name, a phone number, Assist by SMS."""
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -434,6 +496,7 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                 entry, user_input, current.subentry_id if current else None
             )
             if not errors:
+                data.update(_assist_data(user_input.get(CONF_ASSIST, {})))
                 # The name is the title alone, as the UI's Rename changes it.
                 if current is not None:
                     return self.async_update_and_abort(
@@ -453,29 +516,42 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                     TextSelectorConfig(type=TextSelectorType.TEL)
                 ),
                 probatio.Optional(CONF_SENDER_ID): TextSelector(),
+                # Who may text the home in plain words (assist.py).
+                probatio.Required(CONF_ASSIST, default=dict): _ASSIST_SECTION,
             }
         )
+        suggested: Mapping[str, Any] | None = user_input
+        if suggested is None and current is not None:
+            suggested = {
+                **{
+                    key: value
+                    for key, value in current.data.items()
+                    if key not in _ASSIST_KEYS
+                },
+                CONF_NAME: current.title,
+                CONF_ASSIST: {
+                    key: current.data[key]
+                    for key in _ASSIST_KEYS
+                    if key in current.data
+                },
+            }
         return self.async_show_form(
             step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(
-                schema,
-                user_input
-                or ({**current.data, CONF_NAME: current.title} if current else None),
-            ),
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
             errors=errors,
         )
 
     @staticmethod
     def _check_recipient(
         entry: ConfigEntry, user_input: dict[str, Any], subentry_id: str | None
-    ) -> tuple[str, dict[str, str], dict[str, str]]:
+    ) -> tuple[str, dict[str, Any], dict[str, str]]:
         """Validate and normalise a recipient; numbers are stored internationally.
 
         Return the name (the subentry's title), the data and the form errors.
         """
         errors: dict[str, str] = {}
         name = str(user_input[CONF_NAME]).strip()
-        data: dict[str, str] = {}
+        data: dict[str, Any] = {}
         others = [
             subentry
             for subentry in entry.subentries.values()

@@ -30,6 +30,16 @@ DEFAULT_LOW_BALANCE_THRESHOLD: Final = 1.0
 SUBENTRY_TYPE_RECIPIENT: Final = "recipient"
 CONF_NAME: Final = "name"
 CONF_PHONE_NUMBER: Final = "phone_number"
+# A recipient's Assist by SMS options (assist.py).
+CONF_ASSIST: Final = "assist"
+CONF_ASSIST_ALLOWED: Final = "assist_allowed"
+CONF_ASSIST_AGENT: Final = "assist_agent"
+CONF_ASSIST_MAX_PARTS: Final = "assist_max_parts"
+CONF_ASSIST_MAX_PER_HOUR: Final = "assist_max_per_hour"
+DEFAULT_ASSIST_MAX_PARTS: Final = 2
+MAX_ASSIST_MAX_PARTS: Final = 6
+DEFAULT_ASSIST_MAX_PER_HOUR: Final = 10
+MAX_ASSIST_MAX_PER_HOUR: Final = 100
 
 BALANCE_UPDATE_INTERVAL: Final = timedelta(minutes=15)
 

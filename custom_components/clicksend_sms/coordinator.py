@@ -28,6 +28,7 @@ from .currency import currency_unit
 from .issues import async_update_low_credit_issue
 
 if TYPE_CHECKING:
+    from .assist import AssistBySms
     from .inbox import InboxCoordinator
 
 _LOGGER = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class ClickSendRuntimeData:
     client: ClickSendClient
     account: AccountCoordinator
     inbox: InboxCoordinator
+    assist: AssistBySms
 
 
 class AccountCoordinator(DataUpdateCoordinator[Balance]):

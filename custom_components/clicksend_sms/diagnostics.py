@@ -9,8 +9,10 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
+from .ask import async_get_asks
 from .const import (
     CONF_API_KEY,
+    CONF_ASSIST_ALLOWED,
     CONF_PHONE_NUMBER,
     CONF_SENDER_ID,
     CONF_USERNAME,
@@ -61,6 +63,7 @@ async def async_get_config_entry_diagnostics(
                 "subentry_type": subentry.subentry_type,
                 "phone_number": mask_number(str(subentry.data[CONF_PHONE_NUMBER])),
                 "sender_id": mask_sender_id(subentry.data.get(CONF_SENDER_ID)),
+                "assist_allowed": bool(subentry.data.get(CONF_ASSIST_ALLOWED)),
             }
             for subentry in entry.subentries.values()
         ],
@@ -92,4 +95,6 @@ async def async_get_config_entry_diagnostics(
             "remembered": inbox.remembered,
             "polling_behaviour": inbox.polling_behaviour,
         },
+        "asks_waiting": async_get_asks(hass, entry.entry_id).waiting,
+        "assist": entry.runtime_data.assist.diagnostics(),
     }

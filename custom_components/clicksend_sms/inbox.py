@@ -163,6 +163,7 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         self.poll_replies: bool = options.get(CONF_POLL_REPLIES, True)
         self.poll_receipts: bool = options.get(CONF_POLL_DELIVERY_REPORTS, True)
         interval = int(options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL))
+        self._configured_interval = timedelta(seconds=interval)
         super().__init__(
             hass,
             _LOGGER,
@@ -185,6 +186,26 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         # The record as it was before a poll answer still firing in batches.
         self._frozen: dict[str, Any] | None = None
         self._device_id: str | None = None
+        # Set by ask.py: the extra event fields of a reply that answers an ask.
+        self.answer_hook: Callable[[InboundReply], dict[str, Any]] = lambda _: {}
+
+    @callback
+    def async_poll_faster(self, interval: timedelta | None) -> None:
+        """Poll at this shorter interval while asks wait; None: as configured.
+
+        Nothing changes when inbound SMS are not polled: only pushes answer.
+        """
+        if not self.poll_replies:
+            return
+        wanted = self._configured_interval
+        if interval is not None:
+            wanted = min(interval, wanted)
+        if wanted == self.update_interval:
+            return
+        self.update_interval = wanted
+        if self._unsub_refresh is not None:
+            # Polling has started: the next poll comes after the new interval.
+            self._schedule_refresh()
 
     async def async_load(self) -> None:
         """Read what was fired before the last restart."""
@@ -406,6 +427,7 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
             "username": reply.username,
             "source": source,
         }
+        attributes.update(self.answer_hook(reply))
         self.data.replies_fired += 1
         self.hass.bus.async_fire(
             EVENT_RECEIVED,

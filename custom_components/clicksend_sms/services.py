@@ -1,4 +1,4 @@
-"""The integration's actions: send_sms and get_history."""
+"""The integration's actions: send_sms, ask and get_history."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 
 from .api import ClickSendError
+from .ask import DEFAULT_TIMEOUT, async_get_asks, validate_answers, validate_timeout
 from .const import CONF_COUNTRY, CONF_SENDER_ID, DOMAIN
 from .coordinator import ClickSendConfigEntry
 from .errors import api_error
@@ -27,6 +28,7 @@ from .sending import NumberFromTemplate, SmsRequest, async_send_sms
 
 SERVICE_SEND_SMS = "send_sms"
 SERVICE_GET_HISTORY = "get_history"
+SERVICE_ASK = "ask"
 
 ATTR_TO = "to"
 ATTR_MESSAGE = "message"
@@ -35,6 +37,8 @@ ATTR_SCHEDULE = "schedule"
 ATTR_COUNTRY = CONF_COUNTRY
 ATTR_CUSTOM_STRING = "custom_string"
 ATTR_FROM_EMAIL = "from_email"
+ATTR_TIMEOUT = "timeout"
+ATTR_ANSWERS = "answers"
 
 
 def recipient(value: Any) -> str:
@@ -77,6 +81,19 @@ SEND_SMS_SCHEMA = probatio.Schema(
         probatio.Optional(ATTR_SCHEDULE): cv.datetime,
         probatio.Optional(ATTR_COUNTRY): cv.string,
         probatio.Optional(ATTR_CUSTOM_STRING): cv.string,
+    }
+)
+
+ASK_SCHEMA = probatio.Schema(
+    {
+        probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+        probatio.Required(ATTR_TO): recipient,
+        probatio.Required(ATTR_MESSAGE): cv.string,
+        probatio.Optional(ATTR_TIMEOUT, default=DEFAULT_TIMEOUT): cv.time_period,
+        # Read by validate_answers, which refuses what YAML made booleans.
+        probatio.Optional(ATTR_ANSWERS, default=list): probatio.All(
+            cv.ensure_list, [probatio.Any(bool, int, float, str)]
+        ),
     }
 )
 
@@ -139,6 +156,16 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     return response if call.return_response else None
 
 
+async def _async_ask(call: ServiceCall) -> ServiceResponse:
+    timeout = validate_timeout(call.data[ATTR_TIMEOUT])
+    answers = validate_answers(call.data[ATTR_ANSWERS])
+    entry = async_get_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    asks = async_get_asks(call.hass, entry.entry_id)
+    return await asks.async_ask(
+        entry, call.data[ATTR_TO], call.data[ATTR_MESSAGE], timeout, answers
+    )
+
+
 async def _async_get_history(call: ServiceCall) -> ServiceResponse:
     entry = async_get_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     try:
@@ -174,6 +201,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _async_send_sms,
         schema=SEND_SMS_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_ASK,
+        _async_ask,
+        schema=ASK_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
     )
     hass.services.async_register(
         DOMAIN,

@@ -37,6 +37,8 @@ class Stack:
     """The processes of one module, and what the steps learned so far."""
 
     root: Path
+    # Added to configuration.yaml: a module's CONFIGURATION.
+    extra_configuration: str = ""
     simulator: SimulatorProcess | None = None
     hass: HassProcess | None = None
     token: str = ""
@@ -48,7 +50,7 @@ class Stack:
         await self.simulator.start_and_wait()
         port = free_port()
         config_dir = self.root / "config"
-        write_configuration(config_dir, port)
+        write_configuration(config_dir, port, self.extra_configuration)
         self.hass = HassProcess(config_dir, port)
         await self.hass.start_and_wait(session)
 
@@ -98,9 +100,13 @@ class E2E:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
     """Own the module's processes: stopped and ports freed whatever happens."""
-    processes = Stack(tmp_path_factory.mktemp("e2e"))
+    processes = Stack(
+        tmp_path_factory.mktemp("e2e"), getattr(request.module, "CONFIGURATION", "")
+    )
     try:
         yield processes
     finally:
