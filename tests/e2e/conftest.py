@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+import subprocess
+import sys
 from typing import Any
 
 import aiohttp
@@ -22,6 +24,7 @@ from tools.hass_harness import (
     HassProcess,
     SimulatorProcess,
     free_port,
+    hass_python,
     write_configuration,
 )
 
@@ -49,7 +52,13 @@ class Stack:
         port = free_port()
         config_dir = self.root / "config"
         write_configuration(config_dir, port)
-        self.hass = HassProcess(config_dir, port)
+        # The newest Home Assistant starts as a user's does, installing what
+        # it loads (our manifest's pins too, absent from its venv): a pin it
+        # cannot install next to its own fails here. The pinned one's venv
+        # has everything (requirements_test.txt), so it skips pip to be quick.
+        self.hass = HassProcess(
+            config_dir, port, skip_pip=hass_python() == sys.executable
+        )
         await self.hass.start_and_wait(session)
 
     def close(self) -> None:
@@ -137,3 +146,19 @@ def pytest_runtest_makereport(
     if report.failed and isinstance(processes, Stack):
         report.sections.append(("Home Assistant log (tail)", processes.log_tail()))
     return report
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which Home Assistant the end-to-end tests start (there are two)."""
+    python = hass_python()
+    version = subprocess.run(  # noqa: S603 - our own venv's Python
+        [
+            python,
+            "-c",
+            "from homeassistant.const import __version__; print(__version__)",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"end-to-end Home Assistant: {version or 'not found'} ({python})"
