@@ -21,6 +21,7 @@ import ctypes
 import json
 import os
 from pathlib import Path
+import re
 import signal
 import socket
 import subprocess
@@ -70,6 +71,15 @@ logger:
 
 # The Python of the venv whose Home Assistant the tests start (default: ours).
 HASS_PYTHON_VARIABLE: Final = "CLICKSEND_SMS_HASS_PYTHON"
+
+# What Home Assistant logs when our code uses something deprecated or misuses
+# an API (helpers/frame.py's report_usage, helpers/deprecation.py): each one
+# breaks in a coming release, so the tests fail on any (tests/conftest.py for
+# the in-process tests, deprecation_reports() for a real Home Assistant's log).
+DEPRECATION_REPORT: Final = re.compile(
+    r"Detected that custom integration 'clicksend_sms'"
+    r"|deprecated \S+ \S+ was \w+ from clicksend_sms"
+)
 
 _PR_SET_PDEATHSIG: Final = 1
 # A child is measured by no test run's coverage: the gate's 100 % must come
@@ -433,6 +443,14 @@ class HassProcess(ChildProcess):
             # Before logging starts, or after a crash, stderr tells more.
             return f"--- stdout/stderr (last {lines} lines) ---\n{tail(self.output, lines)}"
         return f"--- home-assistant.log (last {lines} lines) ---\n{tail(log, lines)}"
+
+    def deprecation_reports(self) -> list[str]:
+        """Return the lines of home-assistant.log that report our deprecations."""
+        log = self.config_dir / "home-assistant.log"
+        if not log.exists():
+            return []
+        text = log.read_text(encoding="utf-8", errors="replace")
+        return [line for line in text.splitlines() if DEPRECATION_REPORT.search(line)]
 
     def stored_config_entries(self) -> list[dict[str, Any]]:
         """Read .storage/core.config_entries, as a person with file access would."""

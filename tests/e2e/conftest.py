@@ -44,6 +44,7 @@ class Stack:
     hass: HassProcess | None = None
     token: str = ""
     facts: dict[str, Any] = field(default_factory=dict)
+    reports_seen: set[str] = field(default_factory=set)
 
     async def start(self, session: aiohttp.ClientSession) -> None:
         """Start the simulator, then Home Assistant on a free port."""
@@ -66,6 +67,19 @@ class Stack:
         for process in (self.hass, self.simulator):
             if process is not None:
                 process.stop_sync(timeout=30)
+
+    def new_deprecation_reports(self) -> list[str]:
+        """Return the log's deprecation reports not returned before."""
+        if self.hass is None:
+            return []
+        # Lines, not a count: a restart moves the old log to .log.1.
+        new = [
+            line
+            for line in self.hass.deprecation_reports()
+            if line not in self.reports_seen
+        ]
+        self.reports_seen.update(new)
+        return new
 
     def log_tail(self) -> str:
         """Return the end of Home Assistant's log, for a failure report."""
@@ -143,7 +157,19 @@ def pytest_runtest_makereport(
     """Attach the end of Home Assistant's log to a failed step's report."""
     report = yield
     processes = getattr(item, "funcargs", {}).get("stack")
-    if report.failed and isinstance(processes, Stack):
+    if not isinstance(processes, Stack):
+        return report
+    if call.when == "teardown" and report.outcome != "failed":
+        # The real Home Assistant's log, as tests/conftest.py checks the
+        # in-process one: a deprecation report fails the step it came in.
+        new = processes.new_deprecation_reports()
+        if new:
+            report.outcome = "failed"
+            report.longrepr = (
+                "Home Assistant reported deprecated or wrong API use by "
+                "clicksend_sms:\n" + "\n".join(f"  {line}" for line in new)
+            )
+    if report.failed:
         report.sections.append(("Home Assistant log (tail)", processes.log_tail()))
     return report
 
