@@ -48,7 +48,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-VIEWPORT = {"width": 1000, "height": 700}
+VIEWPORT: dict[str, int] = {"width": 1000, "height": 700}
 PICTURES_VARIABLE = "CLICKSEND_SMS_SCREENSHOTS"
 # What a step waits for at most: Home Assistant's frontend on 2 busy cores.
 STEP_TIMEOUT_MS = 20_000
@@ -96,13 +96,24 @@ class Journey:
                 f"{self.hass.log_tail(15)}"
             ) from err
 
-    async def picture(self, name: str) -> None:
-        """Save the page as docs/images/<name>.png, if pictures are asked for."""
+    async def picture(self, name: str, height: int | None = None) -> None:
+        """Save the page as docs/images/<name>.png, if pictures are asked for.
+
+        A height other than the viewport's makes the window that tall for it.
+        """
         if self.pictures_dir is None:
             return
         self.pictures_dir.mkdir(parents=True, exist_ok=True)
         path = self.pictures_dir / f"{name}.png"
-        await self.page.screenshot(path=path)
+        if height is not None:
+            await self.page.set_viewport_size({**VIEWPORT, "height": height})
+            # Let the frontend lay the page out again for the new size.
+            await self.page.wait_for_timeout(500)
+        try:
+            await self.page.screenshot(path=path)
+        finally:
+            if height is not None:
+                await self.page.set_viewport_size(VIEWPORT)  # type: ignore[arg-type]
         _compress(path)
 
 

@@ -10,6 +10,7 @@ The same run takes the README's pictures when asked (scripts/screenshots).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -42,10 +43,27 @@ async def _device_id(journey: Journey, name: str) -> str:
     raise AssertionError(f"No {DOMAIN} device named {name!r}")
 
 
-async def _perform_action(journey: Journey, yaml: str) -> None:
-    """Perform an action from Developer tools → Actions, in YAML mode."""
+async def _open(journey: Journey, path: str) -> None:
+    """Open a page of the frontend by its address, as a bookmark would.
+
+    A dialog closing just before (a flow's "Finish") may still move the
+    frontend back to where it was opened: wait until the address sticks.
+    """
     page = journey.page
-    await page.goto(f"{journey.base_url}/developer-tools/action")
+    for _ in range(3):
+        await page.goto(f"{journey.base_url}{path}")
+        with contextlib.suppress(AssertionError):
+            await expect(page).to_have_url(re.compile(re.escape(path)), timeout=3000)
+            await page.wait_for_timeout(300)
+            if path in page.url:
+                return
+    await expect(page).to_have_url(re.compile(re.escape(path)))
+
+
+async def _perform_action(journey: Journey, yaml: str) -> None:
+    """Perform an action from Settings → Tools → Actions (once Developer tools), in YAML mode."""
+    page = journey.page
+    await _open(journey, "/config/tools/action")
     await page.get_by_text("YAML mode").click()
     editor = page.locator(".cm-content")
     await editor.click()
@@ -73,7 +91,7 @@ async def test_a_new_user_sets_up_and_uses_clicksend_sms(journey: Journey) -> No
     base = journey.base_url
 
     async with journey.step("pick the integration"):
-        await page.goto(f"{base}/config/integrations/dashboard")
+        await _open(journey, "/config/integrations/dashboard")
         await page.get_by_role("button", name="Add integration").click()
         picker = page.locator("dialog-add-integration")
         await picker.get_by_placeholder("Search for a brand name").fill("ClickSend")
@@ -95,6 +113,7 @@ async def test_a_new_user_sets_up_and_uses_clicksend_sms(journey: Journey) -> No
         await dialog.get_by_text("Advanced", exact=True).click()
         sim_url = journey.sim.control_url.removesuffix("/_sim/") + "/http/v2/"
         await dialog.locator("input[name=url]").fill(sim_url)
+        await journey.picture("setup-form", height=860)
         await dialog.get_by_role("button", name="Submit").click()
         await expect(
             dialog.get_by_text(re.compile("refused the username or API key"))
@@ -102,7 +121,6 @@ async def test_a_new_user_sets_up_and_uses_clicksend_sms(journey: Journey) -> No
 
     async with journey.step("add the demo account"):
         await dialog.locator("input[name=api_key]").fill(DEMO_KEY)
-        await journey.picture("setup-form")
         await dialog.get_by_role("button", name="Submit").click()
         instructions = dialog.get_by_text(WEBHOOK)
         await expect(instructions).to_be_visible()
@@ -116,16 +134,16 @@ async def test_a_new_user_sets_up_and_uses_clicksend_sms(journey: Journey) -> No
         await expect(instructions).to_be_hidden()
 
     async with journey.step("see the balance on the device page"):
-        await page.goto(
-            f"{base}/config/devices/device/{await _device_id(journey, DEMO_USERNAME)}"
+        await _open(
+            journey,
+            f"/config/devices/device/{await _device_id(journey, DEMO_USERNAME)}",
         )
         sensors = page.locator("ha-card").filter(has_text="Sensors")
         await expect(sensors.get_by_text("Balance")).to_be_visible()
         await expect(sensors.get_by_text(re.compile(r"25\.00"))).to_be_visible()
-        await journey.picture("device-page")
 
     async with journey.step("add a recipient"):
-        await page.goto(f"{base}/config/integrations/integration/{DOMAIN}")
+        await _open(journey, f"/config/integrations/integration/{DOMAIN}")
         await page.get_by_role("button", name="Add recipient").click()
         await dialog.locator("input[name=name]").fill("Alex")
         await dialog.locator("input[name=phone_number]").fill(ALEX)
@@ -156,8 +174,8 @@ async def test_a_new_user_sets_up_and_uses_clicksend_sms(journey: Journey) -> No
         await expect(response.get_by_text(re.compile("message_id"))).to_be_visible()
         await expect(response.get_by_text(re.compile(re.escape(ALEX)))).to_be_visible()
         await _sent_to(journey, ALEX, SEND_SMS_TEXT)
-        await response.scroll_into_view_if_needed()
-        await journey.picture("send-sms-response")
+        # Tall enough for the action and its response in one picture.
+        await journey.picture("send-sms-response", height=1150)
 
     async with journey.step("see an inbound SMS on the device page"):
         # ClickSend pushes to the URL the set-up showed (pasted in its dashboard).
@@ -166,14 +184,16 @@ async def test_a_new_user_sets_up_and_uses_clicksend_sms(journey: Journey) -> No
         await journey.sim.call(
             "POST", "replies", {"from": INBOUND_FROM, "message": INBOUND_TEXT}
         )
-        await page.goto(
-            f"{base}/config/devices/device/{await _device_id(journey, DEMO_USERNAME)}"
+        await _open(
+            journey,
+            f"/config/devices/device/{await _device_id(journey, DEMO_USERNAME)}",
         )
         events = page.locator("ha-card").filter(has_text="Events")
         await expect(events.get_by_text("Received", exact=True)).to_be_visible()
+        await journey.picture("device-page")
 
     async with journey.step("build both device triggers"):
-        await page.goto(f"{base}/config/automation/edit/new")
+        await _open(journey, "/config/automation/edit/new")
         await page.get_by_role("button", name="Add trigger").first.click()
         await page.get_by_text("By type").click()
         await page.get_by_placeholder("Search").fill("Device")
@@ -192,15 +212,17 @@ async def test_a_new_user_sets_up_and_uses_clicksend_sms(journey: Journey) -> No
         triggers = page.locator("ha-combo-box-item")
         await expect(triggers.filter(has_text="SMS received").first).to_be_visible()
         await triggers.filter(has_text="Delivery report received").first.click()
+        await expect(page.get_by_text("Report", exact=True)).to_be_visible()
+        await journey.picture("device-trigger")
         # The report's kinds, translated (not the keys delivered/undelivered).
         for label in ("Delivered", "Undelivered"):
             await expect(page.get_by_text(label, exact=True)).to_be_visible()
-        await journey.picture("device-trigger")
 
     async with journey.step("read the inbound SMS on the device page"):
         # Its sender and text, not three clicks deep: the activity's line.
-        await page.goto(
-            f"{base}/config/devices/device/{await _device_id(journey, DEMO_USERNAME)}"
+        await _open(
+            journey,
+            f"/config/devices/device/{await _device_id(journey, DEMO_USERNAME)}",
         )
         activity = page.locator("ha-card").filter(has_text="Activity")
         await expect(
