@@ -180,3 +180,8 @@ async def journey(tmp_path: Path, socket_enabled: None) -> AsyncIterator[Journey
     finally:
         for process in (hass, simulator):
             await process.stop(timeout=30)
+    # As tests/conftest.py does for the in-process tests.
+    reports = hass.deprecation_reports()
+    assert not reports, "Home Assistant reported deprecated or wrong API use:\n" + (
+        "\n".join(reports)
+    )
