@@ -1,10 +1,14 @@
 """A real Home Assistant and the ClickSend simulator as child processes.
 
-Shared by the end-to-end tests (tests/e2e) and the fault soak (scripts/soak):
-both start the simulator (`python -m clicksend_simulator`) and a real
-Home Assistant (`python -m homeassistant --config DIR --skip-pip`) on free
-127.0.0.1 ports, then act only as a user's client does, over Home Assistant's
-REST and WebSocket APIs and the simulator's control API.
+Shared by the end-to-end tests (tests/e2e), the browser test (tests/browser)
+and the fault soak (scripts/soak): they start the simulator
+(`python -m clicksend_simulator`) and a real Home Assistant
+(`python -m homeassistant --config DIR`, with `--skip-pip` unless a test wants
+Home Assistant to install requirements as for a user) on free 127.0.0.1
+ports, then act only as a user's client does, over Home Assistant's REST and
+WebSocket APIs and the simulator's control API. The Home Assistant may be
+another venv's ($CLICKSEND_SMS_HASS_PYTHON): scripts/test runs the end-to-end
+and browser tests again with the newest release.
 
 Each child runs in a process group of its own: it is stopped with SIGTERM
 (Home Assistant's graceful stop) and, if it does not exit in time, killed with
