@@ -122,7 +122,7 @@ async def test_a_new_user_sets_up_and_uses_clicksend_sms(journey: Journey) -> No
     async with journey.step("add the demo account"):
         await dialog.locator("input[name=api_key]").fill(DEMO_KEY)
         await dialog.get_by_role("button", name="Submit").click()
-        instructions = dialog.get_by_text(WEBHOOK)
+        instructions = dialog.get_by_text(WEBHOOK).first
         await expect(instructions).to_be_visible()
         match = WEBHOOK.search(await instructions.inner_text())
         assert match is not None
@@ -212,11 +212,16 @@ async def test_a_new_user_sets_up_and_uses_clicksend_sms(journey: Journey) -> No
         triggers = page.locator("ha-combo-box-item")
         await expect(triggers.filter(has_text="SMS received").first).to_be_visible()
         await triggers.filter(has_text="Delivery report received").first.click()
-        await expect(page.get_by_text("Report", exact=True)).to_be_visible()
+        # Which reports start it: any by default, the kinds translated (not
+        # ClickSend's keys delivered/undelivered/other).
+        kind = page.get_by_label("Kind of report", exact=True)
+        await expect(kind).to_be_visible()
+        await kind.click()
+        for option in ("Any report", "Delivered", "Not delivered (final)"):
+            await expect(
+                page.get_by_role("menuitem", name=option, exact=True)
+            ).to_be_visible()
         await journey.picture("device-trigger")
-        # The report's kinds, translated (not the keys delivered/undelivered).
-        for label in ("Delivered", "Undelivered"):
-            await expect(page.get_by_text(label, exact=True)).to_be_visible()
 
     async with journey.step("read the inbound SMS on the device page"):
         # Its sender and text, not three clicks deep: the activity's line.
