@@ -110,7 +110,8 @@ class Journey:
             # Let the frontend lay the page out again for the new size.
             await self.page.wait_for_timeout(500)
         try:
-            await self.page.screenshot(path=path)
+            # Transitions ended (a field's label, a menu fading in).
+            await self.page.screenshot(path=path, animations="disabled")
         finally:
             if height is not None:
                 await self.page.set_viewport_size(VIEWPORT)  # type: ignore[arg-type]

@@ -190,7 +190,6 @@ async def test_a_new_user_sets_up_and_uses_clicksend_sms(journey: Journey) -> No
         )
         events = page.locator("ha-card").filter(has_text="Events")
         await expect(events.get_by_text("Received", exact=True)).to_be_visible()
-        await journey.picture("device-page")
 
     async with journey.step("build both device triggers"):
         await _open(journey, "/config/automation/edit/new")
@@ -233,3 +232,5 @@ async def test_a_new_user_sets_up_and_uses_clicksend_sms(journey: Journey) -> No
         await expect(
             activity.get_by_text(re.compile(INBOUND_TEXT)).first
         ).to_be_visible()
+        # Tall enough for the activity's line.
+        await journey.picture("device-page", height=1000)
