@@ -5,6 +5,8 @@
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV_DIR="${REPO_DIR}/.venv"
+# The newest Home Assistant, whose `hass` the end-to-end tests also run.
+NEXT_VENV_DIR="${REPO_DIR}/.venv-ha-next"
 ROOTFS_DIR="${CLICKSEND_SMS_ROOTFS:-/var/cache/clicksend_sms/forky}"
 # The venv records which root filesystem it was made in ("host" for none).
 ENV_MARKER="${VENV_DIR}/.clicksend_sms_environment"

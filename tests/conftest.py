@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from datetime import timedelta
+import logging
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -27,8 +28,64 @@ from custom_components.clicksend_sms.const import (
 from homeassistant.config_entries import ConfigEntryState, ConfigSubentryData
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from tools.hass_harness import DEPRECATION_REPORT
 
 pytest_plugins = ["clicksend_simulator.pytest_plugin"]
+
+
+class _DeprecationReports(logging.Handler):
+    """Keep what Home Assistant reports of our deprecated or wrong API use."""
+
+    def __init__(self) -> None:
+        """Listen to every level; keep only the reports."""
+        super().__init__(logging.DEBUG)
+        self.reports: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep the record's message if it is a report about us."""
+        message = record.getMessage()
+        if DEPRECATION_REPORT.search(message):
+            self.reports.append(message)
+
+
+_REPORTS = _DeprecationReports()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Listen on the root logger for the whole run."""
+    logging.getLogger().addHandler(_REPORTS)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None]:
+    """Start each test with no reports.
+
+    frame.py reports each use once per test (the plugin resets its memory
+    between tests), so each test that makes one is failed.
+    """
+    _REPORTS.reports.clear()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Fail a test in whose run (setup to teardown) our code was reported.
+
+    Home Assistant logs "Detected that custom integration 'clicksend_sms' ..."
+    (or a deprecated constant or class used from clicksend_sms) for what
+    stops working in a coming release; such a report must not pass unseen.
+    """
+    report = yield
+    if call.when == "teardown" and _REPORTS.reports and report.outcome != "failed":
+        report.outcome = "failed"
+        report.longrepr = (
+            "Home Assistant reported deprecated or wrong API use by clicksend_sms:\n"
+            + "\n".join(f"  {message}" for message in _REPORTS.reports)
+        )
+    return report
+
 
 WEBHOOK_ID = "0" * 64
 

@@ -1,10 +1,14 @@
 """A real Home Assistant and the ClickSend simulator as child processes.
 
-Shared by the end-to-end tests (tests/e2e) and the fault soak (scripts/soak):
-both start the simulator (`python -m clicksend_simulator`) and a real
-Home Assistant (`python -m homeassistant --config DIR --skip-pip`) on free
-127.0.0.1 ports, then act only as a user's client does, over Home Assistant's
-REST and WebSocket APIs and the simulator's control API.
+Shared by the end-to-end tests (tests/e2e), the browser test (tests/browser)
+and the fault soak (scripts/soak): they start the simulator
+(`python -m clicksend_simulator`) and a real Home Assistant
+(`python -m homeassistant --config DIR`, with `--skip-pip` unless a test wants
+Home Assistant to install requirements as for a user) on free 127.0.0.1
+ports, then act only as a user's client does, over Home Assistant's REST and
+WebSocket APIs and the simulator's control API. The Home Assistant may be
+another venv's ($CLICKSEND_SMS_HASS_PYTHON): scripts/test runs the end-to-end
+and browser tests again with the newest release.
 
 Each child runs in a process group of its own: it is stopped with SIGTERM
 (Home Assistant's graceful stop) and, if it does not exit in time, killed with
@@ -21,6 +25,7 @@ import ctypes
 import json
 import os
 from pathlib import Path
+import re
 import signal
 import socket
 import subprocess
@@ -55,9 +60,8 @@ homeassistant:
   internal_url: "http://{host}:{port}"
   # Where ClickSend's push reaches Home Assistant (the simulator, here).
   external_url: "http://{host}:{port}"
-http:
-  server_host: {host}
-  server_port: {port}
+# No http: block: Home Assistant 2026.10 takes one as a new HTTP configuration
+# to confirm (a dialog and a repair); write_http_settings() stores the address.
 api:
 config:
 diagnostics:
@@ -68,6 +72,18 @@ logger:
   logs:
     custom_components.clicksend_sms: debug
 """
+
+# The Python of the venv whose Home Assistant the tests start (default: ours).
+HASS_PYTHON_VARIABLE: Final = "CLICKSEND_SMS_HASS_PYTHON"
+
+# What Home Assistant logs when our code uses something deprecated or misuses
+# an API (helpers/frame.py's report_usage, helpers/deprecation.py): each one
+# breaks in a coming release, so the tests fail on any (tests/conftest.py for
+# the in-process tests, deprecation_reports() for a real Home Assistant's log).
+DEPRECATION_REPORT: Final = re.compile(
+    r"Detected that custom integration 'clicksend_sms'"
+    r"|deprecated \S+ \S+ was \w+ from clicksend_sms"
+)
 
 _PR_SET_PDEATHSIG: Final = 1
 # A child is measured by no test run's coverage: the gate's 100 % must come
@@ -307,13 +323,81 @@ def write_configuration(
     config_dir.mkdir(parents=True, exist_ok=True)
     text = BASE_CONFIGURATION.format(host=host, port=port)
     (config_dir / "configuration.yaml").write_text(text + extra, encoding="utf-8")
+    write_http_settings(config_dir, port, host)
+
+
+def write_http_settings(config_dir: Path, port: int, host: str = LOCALHOST) -> None:
+    """Store the HTTP server's address, unless the configuration has one already.
+
+    Since 2026.10 Home Assistant keeps its HTTP settings in .storage/http and
+    takes an http: block in YAML as a new configuration the user must confirm
+    (a "Confirm new HTTP server configuration" dialog and a repair, and a
+    restart back to the old one five minutes later if nobody does). Written in
+    the store's first format (version 1, what releases before 2026.10 saved),
+    the settings are migrated by Home Assistant itself into the current one as
+    the confirmed ("stable") configuration: nothing to confirm, and no guess at
+    a newer format.
+    """
+    path = config_dir / ".storage" / "http"
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stored = {
+        "version": 1,
+        "minor_version": 1,
+        "key": "http",
+        "data": {"server_host": [host], "server_port": port},
+    }
+    path.write_text(json.dumps(stored, indent=2), encoding="utf-8")
+
+
+DEVELOP_CONFIG_DIR: Final = REPO_DIR / "config"
+# Files configuration.yaml includes, as a new Home Assistant creates them:
+# the automation, script and scene editors save into them.
+_INCLUDED_FILES: Final = {
+    "automations.yaml": "[]\n",
+    "scripts.yaml": "{}\n",
+    "scenes.yaml": "[]\n",
+}
+
+
+def prepare_develop_configuration(config_dir: Path, port: int) -> None:
+    """Make config_dir what scripts/develop runs: config/configuration.yaml.
+
+    scripts/develop calls this for config/ itself; tests/browser for a copy in
+    a temporary folder (on a free port), so that the browser test runs the
+    very configuration a developer does.
+    """
+    config_dir.mkdir(parents=True, exist_ok=True)
+    source = DEVELOP_CONFIG_DIR / "configuration.yaml"
+    if config_dir.resolve() != DEVELOP_CONFIG_DIR.resolve():
+        (config_dir / "configuration.yaml").write_text(
+            source.read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    for name, empty in _INCLUDED_FILES.items():
+        if not (config_dir / name).exists():
+            (config_dir / name).write_text(empty, encoding="utf-8")
+    write_http_settings(config_dir, port)
+
+
+def hass_python() -> str:
+    """Return the Python that runs Home Assistant (see HassProcess)."""
+    return os.environ.get(HASS_PYTHON_VARIABLE) or sys.executable
 
 
 class HassProcess(ChildProcess):
     """A real Home Assistant with this repository's custom_components."""
 
-    def __init__(self, config_dir: Path, port: int) -> None:
-        """Prepare the command line; configuration.yaml must exist by start()."""
+    def __init__(self, config_dir: Path, port: int, *, skip_pip: bool = True) -> None:
+        """Prepare the command line; configuration.yaml must exist by start().
+
+        With skip_pip False Home Assistant installs (or checks) the
+        requirements of what it loads, ours included, as for a user: a pin
+        that cannot be installed next to that Home Assistant fails there.
+        The Python that runs Home Assistant is $CLICKSEND_SMS_HASS_PYTHON's
+        (another venv's: scripts/test runs the end-to-end tests again with
+        the newest Home Assistant), else this one.
+        """
         env = {
             **os.environ,
             "PYTHONPATH": os.pathsep.join(
@@ -322,12 +406,12 @@ class HassProcess(ChildProcess):
         }
         super().__init__(
             [
-                sys.executable,
+                hass_python(),
                 "-m",
                 "homeassistant",
                 "--config",
                 str(config_dir),
-                "--skip-pip",
+                *(["--skip-pip"] if skip_pip else []),
             ],
             output=config_dir / "hass.out",
             env=env,
@@ -364,6 +448,14 @@ class HassProcess(ChildProcess):
             return f"--- stdout/stderr (last {lines} lines) ---\n{tail(self.output, lines)}"
         return f"--- home-assistant.log (last {lines} lines) ---\n{tail(log, lines)}"
 
+    def deprecation_reports(self) -> list[str]:
+        """Return the lines of home-assistant.log that report our deprecations."""
+        log = self.config_dir / "home-assistant.log"
+        if not log.exists():
+            return []
+        text = log.read_text(encoding="utf-8", errors="replace")
+        return [line for line in text.splitlines() if DEPRECATION_REPORT.search(line)]
+
     def stored_config_entries(self) -> list[dict[str, Any]]:
         """Read .storage/core.config_entries, as a person with file access would."""
         path = self.config_dir / ".storage" / "core.config_entries"
@@ -380,6 +472,7 @@ class HassClient:
         self.session = session
         self.base_url = base_url
         self.token = ""
+        self.tokens: dict[str, Any] = {}
 
     @property
     def client_id(self) -> str:
@@ -413,6 +506,7 @@ class HassClient:
             if response.status != 200:
                 raise HarnessError(f"No token for the auth code: {tokens}")
         self.token = str(tokens["access_token"])
+        self.tokens = tokens
         await self.confirm_http_config()
         return self.token
 
@@ -430,6 +524,33 @@ class HassClient:
             except HarnessError:
                 return False
         return True
+
+    async def finish_onboarding(self) -> None:
+        """Take onboarding's other steps, as a person clicking "Next" does.
+
+        After them the frontend opens the dashboard rather than onboarding.
+        """
+        await self.post("/api/onboarding/core_config")
+        await self.post("/api/onboarding/analytics")
+        await self.post(
+            "/api/onboarding/integration",
+            {"client_id": self.client_id, "redirect_uri": f"{self.base_url}/"},
+        )
+
+    def browser_tokens(self) -> dict[str, Any]:
+        """Return the tokens as the frontend keeps them in localStorage["hassTokens"].
+
+        A browser given these is logged in as the owner, as after the login form.
+        """
+        return {
+            "access_token": self.tokens["access_token"],
+            "token_type": "Bearer",
+            "expires_in": self.tokens["expires_in"],
+            "refresh_token": self.tokens["refresh_token"],
+            "hassUrl": self.base_url,
+            "clientId": self.client_id,
+            "expires": int((time.time() + self.tokens["expires_in"]) * 1000),
+        }
 
     @property
     def _headers(self) -> dict[str, str]:

@@ -422,11 +422,11 @@ class ClickSendOptionsFlow(OptionsFlow):
 _ASSIST_SECTION = section(
     probatio.Schema(
         {
-            probatio.Required(CONF_ASSIST_ALLOWED, default=False): BooleanSelector(),
-            probatio.Required(
+            probatio.Optional(CONF_ASSIST_ALLOWED, default=False): BooleanSelector(),
+            probatio.Optional(
                 CONF_ASSIST_AGENT, default=HOME_ASSISTANT_AGENT
             ): ConversationAgentSelector(),
-            probatio.Required(
+            probatio.Optional(
                 CONF_ASSIST_MAX_PARTS, default=DEFAULT_ASSIST_MAX_PARTS
             ): NumberSelector(
                 NumberSelectorConfig(
@@ -436,7 +436,7 @@ _ASSIST_SECTION = section(
                     mode=NumberSelectorMode.BOX,
                 )
             ),
-            probatio.Required(
+            probatio.Optional(
                 CONF_ASSIST_MAX_PER_HOUR, default=DEFAULT_ASSIST_MAX_PER_HOUR
             ): NumberSelector(
                 NumberSelectorConfig(
@@ -516,8 +516,11 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                     TextSelectorConfig(type=TextSelectorType.TEL)
                 ),
                 probatio.Optional(CONF_SENDER_ID): TextSelector(),
-                # Who may text the home in plain words (assist.py).
-                probatio.Required(CONF_ASSIST, default=dict): _ASSIST_SECTION,
+                # Who may text the home in plain words (assist.py). Optional
+                # with defaults: the frontend refuses to submit a form whose
+                # required fields are empty, and a folded section's agent
+                # picker is left empty until opened.
+                probatio.Optional(CONF_ASSIST, default=dict): _ASSIST_SECTION,
             }
         )
         suggested: Mapping[str, Any] | None = user_input

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+import subprocess
+import sys
 from typing import Any
 
 import aiohttp
@@ -22,6 +24,7 @@ from tools.hass_harness import (
     HassProcess,
     SimulatorProcess,
     free_port,
+    hass_python,
     write_configuration,
 )
 
@@ -43,6 +46,7 @@ class Stack:
     hass: HassProcess | None = None
     token: str = ""
     facts: dict[str, Any] = field(default_factory=dict)
+    reports_seen: set[str] = field(default_factory=set)
 
     async def start(self, session: aiohttp.ClientSession) -> None:
         """Start the simulator, then Home Assistant on a free port."""
@@ -51,7 +55,13 @@ class Stack:
         port = free_port()
         config_dir = self.root / "config"
         write_configuration(config_dir, port, self.extra_configuration)
-        self.hass = HassProcess(config_dir, port)
+        # The newest Home Assistant starts as a user's does, installing what
+        # it loads (our manifest's pins too, absent from its venv): a pin it
+        # cannot install next to its own fails here. The pinned one's venv
+        # has everything (requirements_test.txt), so it skips pip to be quick.
+        self.hass = HassProcess(
+            config_dir, port, skip_pip=hass_python() == sys.executable
+        )
         await self.hass.start_and_wait(session)
 
     def close(self) -> None:
@@ -59,6 +69,19 @@ class Stack:
         for process in (self.hass, self.simulator):
             if process is not None:
                 process.stop_sync(timeout=30)
+
+    def new_deprecation_reports(self) -> list[str]:
+        """Return the log's deprecation reports not returned before."""
+        if self.hass is None:
+            return []
+        # Lines, not a count: a restart moves the old log to .log.1.
+        new = [
+            line
+            for line in self.hass.deprecation_reports()
+            if line not in self.reports_seen
+        ]
+        self.reports_seen.update(new)
+        return new
 
     def log_tail(self) -> str:
         """Return the end of Home Assistant's log, for a failure report."""
@@ -140,6 +163,34 @@ def pytest_runtest_makereport(
     """Attach the end of Home Assistant's log to a failed step's report."""
     report = yield
     processes = getattr(item, "funcargs", {}).get("stack")
-    if report.failed and isinstance(processes, Stack):
+    if not isinstance(processes, Stack):
+        return report
+    if call.when == "teardown" and report.outcome != "failed":
+        # The real Home Assistant's log, as tests/conftest.py checks the
+        # in-process one: a deprecation report fails the step it came in.
+        new = processes.new_deprecation_reports()
+        if new:
+            report.outcome = "failed"
+            report.longrepr = (
+                "Home Assistant reported deprecated or wrong API use by "
+                "clicksend_sms:\n" + "\n".join(f"  {line}" for line in new)
+            )
+    if report.failed:
         report.sections.append(("Home Assistant log (tail)", processes.log_tail()))
     return report
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which Home Assistant the end-to-end tests start (there are two)."""
+    python = hass_python()
+    version = subprocess.run(  # noqa: S603 - our own venv's Python
+        [
+            python,
+            "-c",
+            "from homeassistant.const import __version__; print(__version__)",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"end-to-end Home Assistant: {version or 'not found'} ({python})"

@@ -1,0 +1,1 @@
+"""A person's journey with ClickSend SMS in a real browser."""
