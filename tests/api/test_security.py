@@ -297,7 +297,7 @@ async def test_input_errors_carry_no_key(
 async def test_key_in_a_lower_cased_content_type_never_shows(
     session: aiohttp.ClientSession, raw_server: RawServer
 ) -> None:
-    """aiohttp lower-cases the Content-Type; the key is found in any case."""
+    """The key is found in any case: aiohttp lower-cases the Content-Type."""
     key = "AbcKey12"
     client = ClickSendClient(session, USERNAME, key, base_url=raw_server.base_url)
     raw_server.answer("oops", status=500, headers={"Content-Type": f"text/{key}"})

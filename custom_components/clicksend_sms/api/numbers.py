@@ -66,7 +66,9 @@ _ASCII_DIGITS: Final = re.compile(r"[0-9]+")
 _NOT_DIGITS: Final = re.compile(r"\D")
 _EXIT_00: Final = "00"
 # An extension written after a number: "x12", "ext. 12", "#12", ";ext=12".
-_EXTENSION: Final = re.compile(r"(?:x|ext\.?|extension|#|;\s*ext=)\s*\d+\s*$", re.I)
+_EXTENSION: Final = re.compile(
+    r"(?:x|ext\.?|extension|#|;\s*ext=)\s*\d+\s*$", re.IGNORECASE
+)
 # E.164 numbers have at most 15 digits, calling code included.
 _E164_MAX_DIGITS: Final = 15
 _NOT_IN_PLAN: Final = "no number of its country starts this way"
@@ -192,12 +194,12 @@ def _possible(reading: str, region: str | None) -> PhoneNumber:
 
 def _in_plan(number: PhoneNumber) -> bool:
     """Whether the national number fits its calling code's numbering plan."""
-    region = phonenumbers.region_code_for_country_code(number.country_code)
-    metadata = PhoneMetadata.metadata_for_region_or_calling_code(
-        number.country_code, region
-    )
+    code = number.country_code or 0
+    region = phonenumbers.region_code_for_country_code(code)
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(code, region)
     # Every plan has a general description; should one not, nothing is refused.
-    pattern = metadata.general_desc.national_number_pattern if metadata else None
+    general = metadata.general_desc if metadata else None
+    pattern = general.national_number_pattern if general else None
     national = phonenumbers.national_significant_number(number)
     return not pattern or re.fullmatch(pattern, national) is not None
 
