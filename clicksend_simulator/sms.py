@@ -8,46 +8,16 @@ import math
 import re
 from typing import Final
 
-# Country calling code and national trunk prefix ("" when there is none).
-COUNTRIES: Final[dict[str, tuple[str, str]]] = {
-    "AU": ("61", "0"),
-    "NZ": ("64", "0"),
-    "GB": ("44", "0"),
-    "US": ("1", "1"),
-    "CA": ("1", "1"),
-    "IE": ("353", "0"),
-    "DE": ("49", "0"),
-    "FR": ("33", "0"),
-    "IN": ("91", "0"),
-    "SG": ("65", ""),
-    "ES": ("34", ""),
-    "IT": ("39", ""),
-    "NL": ("31", "0"),
-    "BE": ("32", "0"),
-    "CH": ("41", "0"),
-    "AT": ("43", "0"),
-    "SE": ("46", "0"),
-    "NO": ("47", ""),
-    "DK": ("45", ""),
-    "FI": ("358", "0"),
-    "PT": ("351", ""),
-    "PL": ("48", ""),
-    "ZA": ("27", "0"),
-    "JP": ("81", "0"),
-    "HK": ("852", ""),
-    "MY": ("60", "0"),
-    "PH": ("63", "0"),
-    "CN": ("86", "0"),
-    "BR": ("55", "0"),
-    "MX": ("52", ""),
-    "AE": ("971", "0"),
-}
+import phonenumbers
 
 _FORMATTING = re.compile(r"[\s\-().]")
+_DIGITS = re.compile(r"\+?[0-9]+")
+# What ClickSend sends to: "+", then 8 to 15 digits (E.164's limit).
 _INTERNATIONAL = re.compile(r"\+[1-9]\d{7,14}")
 # "or a number": E.164 allows 15 digits.
 _NUMERIC_SENDER = re.compile(r"\+?[0-9]{1,15}")
 MAX_ALPHA_SENDER_LENGTH: Final = 11
+_ALPHA_SENDER = re.compile(rf"[A-Za-z0-9]{{1,{MAX_ALPHA_SENDER_LENGTH}}}")
 
 GSM7_BASIC: Final = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -65,35 +35,41 @@ UNICODE_SINGLE, UNICODE_PART = 70, 67
 def normalise_number(raw: str, country: str = "") -> str | None:
     """Return the +E.164 form ClickSend would send to, or None if it is invalid.
 
-    With a country, a national number loses its trunk prefix and gains the
-    country code; without one, bare digits are taken as international.
+    libphonenumber reads it, as ClickSend's own checks are unknown: with a
+    country, a national number loses its trunk prefix and gains the calling
+    code; without one, bare digits are taken as international. A number of
+    a length its country cannot have, under 8 or over 15 digits, is refused.
     """
     number = _FORMATTING.sub("", raw)
     if number.startswith("00"):
         number = "+" + number[2:]
-    if not number.startswith("+"):
-        if not number.isdigit():
-            return None
-        code, trunk = COUNTRIES.get(country.strip().upper(), ("", ""))
-        if code and trunk and number.startswith(trunk):
-            number = code + number[len(trunk) :]
-        elif code and not number.startswith(code):
-            number = code + number
+    if not _DIGITS.fullmatch(number):
+        return None
+    region = country.strip().upper() or None
+    if not number.startswith("+") and region not in phonenumbers.SUPPORTED_REGIONS:
         number = "+" + number
-    return number if _INTERNATIONAL.fullmatch(number) else None
+        region = None
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return None
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if not phonenumbers.is_possible_number(parsed) or not _INTERNATIONAL.fullmatch(
+        e164
+    ):
+        return None
+    return e164
 
 
 def valid_sender_id(sender_id: str) -> bool:
     """Whether ClickSend accepts a sender ID (2017 otherwise).
 
-    The document's rule, word for word: "no longer than 11 characters (if
-    alphanumeric), and contains no spaces"; or a number. The client checks
-    the same.
+    The document's rule: "no longer than 11 characters (if alphanumeric),
+    and contains no spaces"; or a number. Read as 1-11 ASCII letters and
+    digits, or digits after an optional "+". The client checks the same.
     """
-    if _NUMERIC_SENDER.fullmatch(sender_id):
-        return True
-    return len(sender_id) <= MAX_ALPHA_SENDER_LENGTH and not any(
-        char.isspace() for char in sender_id
+    return bool(
+        _ALPHA_SENDER.fullmatch(sender_id) or _NUMERIC_SENDER.fullmatch(sender_id)
     )
 
 

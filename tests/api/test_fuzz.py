@@ -193,7 +193,7 @@ def test_sender_id_rule_is_the_simulators(sender_id: str) -> None:
     try:
         sent = validate_sender_id(sender_id)
     except InvalidSenderIdError:
-        # The client also refuses what is no printable text.
-        assert not text or not text.isprintable() or not valid_sender_id(text)
+        # The simulator refuses it too; an empty one is "no sender ID".
+        assert not text or not valid_sender_id(text)
     else:
         assert valid_sender_id(sent)

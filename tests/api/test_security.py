@@ -292,3 +292,34 @@ async def test_input_errors_carry_no_key(
     assert len(collector.errors) == 2
     # The caller's own input is quoted back; the client adds nothing.
     assert simulator.requests == []
+
+
+async def test_key_in_a_lower_cased_content_type_never_shows(
+    session: aiohttp.ClientSession, raw_server: RawServer
+) -> None:
+    """The key is found in any case: aiohttp lower-cases the Content-Type."""
+    key = "AbcKey12"
+    client = ClickSendClient(session, USERNAME, key, base_url=raw_server.base_url)
+    raw_server.answer("oops", status=500, headers={"Content-Type": f"text/{key}"})
+    with pytest.raises(ClickSendError) as err:
+        await client.get_balance()
+    assert key.lower() not in str(err.value).lower()
+    assert "text/***" in str(err.value)
+
+
+async def test_short_key_in_any_result_field_never_shows(
+    session: aiohttp.ClientSession,
+    raw_server: RawServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A short key echoed in <messageid> or <result> is redacted everywhere."""
+    caplog.set_level(logging.DEBUG)
+    key = "pw7Char"
+    client = ClickSendClient(session, USERNAME, key, base_url=raw_server.base_url)
+    raw_server.answer(send_body(message("+61411111111", messageid=f"ID-{key}")))
+    sent = await client.send_sms(["+61411111111"], "Hello")
+    assert sent.recipients[0].message_id == "ID-***"
+    raw_server.answer(xml(f"<result>{key}</result><errortext>Bad</errortext>"))
+    with pytest.raises(ClickSendError):
+        await client.get_balance()
+    assert not [r for r in caplog.records if key in r.getMessage()]

@@ -133,6 +133,7 @@ def test_validate_country_refuses(country: str) -> None:
         ("0011 1 212 555 0100", "AU", "+12125550100"),
         # "00" is read as "+" where the country does not dial out with it.
         ("0044 7700 900123", "US", "+447700900123"),
+        ("0044 7700 900123", "DE", "+447700900123"),
         ("0061 411 111 111", "AU", "+61411111111"),
         # The calling code typed without "+" before a national number.
         ("61 411 111 111", "AU", "+61411111111"),
@@ -179,6 +180,11 @@ def test_normalize_number(number: str, country: str | None, expected: str) -> No
         ("+44 20 7946 09", None),
         # A US number without its area code cannot be texted.
         ("555 0100", "US"),
+        # E.164 has at most 15 digits.
+        ("0119 44 7911 123456", "JP"),
+        # No NANP area code starts with 0 or 1.
+        ("0411 111 111", "US"),
+        ("+1 041 111 1111", None),
     ],
 )
 def test_normalize_number_refuses(number: str, country: str | None) -> None:
@@ -205,6 +211,11 @@ def test_normalize_number_checks_the_country_even_when_unused() -> None:
         ("555 0100", "the area code is missing"),
         ("0411 abc", "use digits, spaces, dashes, dots and parentheses"),
         ("0411111111", "not international (+ or 00): give the country"),
+        ("+1 415 555 0123 x12", "an extension cannot be texted"),
+        ("+1 415 555 0123 #12", "an extension cannot be texted"),
+        ("+1 415 555 0123 ext. 12", "an extension cannot be texted"),
+        ("+1 041 111 1111", "no number of its country starts this way"),
+        ("+81 119 44 7911 123456", "too long"),
     ],
 )
 def test_normalize_number_says_why(number: str, reason: str) -> None:
@@ -223,7 +234,12 @@ def test_normalize_number_says_why(number: str, reason: str) -> None:
         # Valid only as a national number of the country.
         ("2025550123", "US", "+12025550123"),
         ("447911123456", "GB", "+447911123456"),
+        # Both readings possible, only the national one valid.
+        ("4912345678", "DE", "+494912345678"),
         ("12125550100", "AU", "+12125550100"),
+        # The UK's numbers for drama are possible, not valid; as national
+        # digits they are impossible, so the international reading is taken.
+        ("447700900123", "GB", "+447700900123"),
     ],
 )
 def test_number_from_digits(digits: str, country: str | None, expected: str) -> None:
@@ -241,8 +257,9 @@ def test_number_from_digits(digits: str, country: str | None, expected: str) -> 
         # Germany (+49 823 8160); a London number, or one in Egypt.
         ("498238160", "AU"),
         ("2030877087", "GB"),
-        # The UK's numbers for drama are possible, not valid.
-        ("447700900123", "GB"),
+        # Without a country a possible number is not enough: valid only.
+        ("2079460958", None),
+        ("611111111", None),
         ("7", "AU"),
         ("61444444444.5", "AU"),
         ("-61411111111", "AU"),
@@ -309,9 +326,8 @@ def test_normalize_recipients() -> None:
         ("61411111111", "61411111111"),
         ("+61 411 111 111", "+61411111111"),
         ("0061411111111", "+61411111111"),
-        # The document's rule: up to 11 characters without spaces, or a number.
-        ("Café", "Café"),
-        ("My-Co", "My-Co"),
+        # The document's rule: 1-11 ASCII letters and digits, or a number.
+        ("Home2", "Home2"),
         ("+12", "+12"),
         ("614111111112345", "614111111112345"),
     ],
@@ -333,6 +349,14 @@ def test_validate_sender_id(sender_id: str, expected: str) -> None:
         "6141111111123456",
         "Bell\x07",
         "Home\ud83d",
+        "📱",
+        "Ünïcødé",
+        "ＡＢＣ",
+        "<script>",
+        "A-B_C.D!",
+        "Café",
+        "My-Co",
+        "+",
     ],
 )
 def test_validate_sender_id_refuses(sender_id: str) -> None:

@@ -102,7 +102,7 @@ class _Secret:
     whatever the key's length: a subaccount password may be short.
     """
 
-    __slots__ = ("body_forms", "forms", "value")
+    __slots__ = ("body_forms", "forms", "pattern", "value")
 
     def __init__(self, value: str) -> None:
         self.value = value
@@ -114,6 +114,13 @@ class _Secret:
         )
         # Longest first, so no form is left half-replaced by a shorter one.
         self.forms = tuple(sorted(forms, key=len, reverse=True))
+        # Text is redacted whatever its case: aiohttp lower-cases a
+        # Content-Type, and percent-encoding may be written %2f or %2F.
+        self.pattern = (
+            re.compile("|".join(map(re.escape, self.forms)), re.IGNORECASE)
+            if self.forms
+            else None
+        )
         # The body itself is redacted before parsing only for a long key: a
         # short one ("res") could be part of the XML's markup ("<result>").
         # What parsing makes of the body is redacted whatever the length.
@@ -124,10 +131,10 @@ class _Secret:
         )
 
     def redact(self, text: str) -> str:
-        """Take every form of the key out of text."""
-        for form in self.forms:
-            text = text.replace(form, _REDACTED)
-        return text
+        """Take every form of the key out of text, in any case."""
+        if self.pattern is None:
+            return text
+        return self.pattern.sub(_REDACTED, text)
 
     def redact_markup(self, text: str) -> str:
         """Redact text as written, then as an XML or HTML reader decodes it.
@@ -307,12 +314,17 @@ class ClickSendClient:
         return _match(chunk, [self._redact_result(result) for result in results])
 
     def _redact_result(self, result: RecipientResult) -> RecipientResult:
-        """Take the key, decoded by the parser, out of what errors quote."""
-        code = self._key.redact(result.result_code)
-        error_text = self._key.redact(result.error_text)
-        if code == result.result_code and error_text == result.error_text:
-            return result
-        return replace(result, result_code=code, error_text=error_text)
+        """Take the key, decoded by the parser, out of every text field."""
+        message_id = result.message_id
+        redacted = replace(
+            result,
+            to=self._key.redact(result.to),
+            message_id=None if message_id is None else self._key.redact(message_id),
+            result_code=self._key.redact(result.result_code),
+            error_text=self._key.redact(result.error_text),
+            currency=self._key.redact(result.currency),
+        )
+        return result if redacted == result else redacted
 
     async def _request[T](
         self, endpoint: str, fields: Mapping[str, str], parse: Callable[[bytes], T]
@@ -331,7 +343,8 @@ class ClickSendClient:
                     allow_redirects=False,
                 ) as response:
                     status = response.status
-                    content_type = response.content_type[:EXCERPT_LENGTH]
+                    content_type = self._redact(response.content_type)
+                    content_type = content_type[:EXCERPT_LENGTH]
                     body = await _read_bounded(response)
             except TimeoutError as err:
                 _log_failure(endpoint, started, err)
@@ -364,13 +377,13 @@ class ClickSendClient:
         try:
             result = parse(body)
         except ClickSendApiError as err:
+            # ClickSend's code and text, decoded by the parser: redact them
+            # again, before they are logged.
+            code = self._key.redact(err.code)
             _LOGGER.debug(
-                "%s: HTTP %s in %.0f ms, result %s", endpoint, status, elapsed, err.code
+                "%s: HTTP %s in %.0f ms, result %s", endpoint, status, elapsed, code
             )
-            # ClickSend's error text, decoded by the parser: redact it again.
-            raise error_for_code(
-                self._key.redact(err.code), self._key.redact(err.error_text)
-            ) from None
+            raise error_for_code(code, self._key.redact(err.error_text)) from None
         except ClickSendResponseError as err:
             _LOGGER.debug("%s: HTTP %s in %.0f ms, not XML", endpoint, status, elapsed)
             raise ClickSendResponseError(

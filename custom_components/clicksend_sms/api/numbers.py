@@ -65,6 +65,13 @@ _NUMBER_TEXT: Final = re.compile(r"[+＋]?[\d\s\-\u2010-\u2015\u2212.()/]*")
 _ASCII_DIGITS: Final = re.compile(r"[0-9]+")
 _NOT_DIGITS: Final = re.compile(r"\D")
 _EXIT_00: Final = "00"
+# An extension written after a number: "x12", "ext. 12", "#12", ";ext=12".
+_EXTENSION: Final = re.compile(
+    r"(?:x|ext\.?|extension|#|;\s*ext=)\s*\d+\s*$", re.IGNORECASE
+)
+# E.164 numbers have at most 15 digits, calling code included.
+_E164_MAX_DIGITS: Final = 15
+_NOT_IN_PLAN: Final = "no number of its country starts this way"
 # A send's numbers are normalised by the integration, then by the client:
 # the second time costs nothing. Big enough for the largest sends.
 _CACHED_NUMBERS: Final = 20_000
@@ -108,6 +115,8 @@ def normalize_number(number: str, country: str | None = None) -> str:
     """
     region = validate_country(country) if country else None
     text = number.strip()
+    if _EXTENSION.search(text) and _NUMBER_TEXT.fullmatch(_EXTENSION.sub("", text)):
+        raise InvalidNumberError(number, "an extension cannot be texted")
     if not _NUMBER_TEXT.fullmatch(text) or not any(char.isdigit() for char in text):
         raise InvalidNumberError(
             number,
@@ -142,21 +151,57 @@ def _best(number: str, readings: list[str], region: str | None) -> PhoneNumber:
     reason = ""
     for reading in readings:
         try:
-            candidate = phonenumbers.parse(reading, region)
-        except NumberParseException as err:
-            reason = reason or _PARSE_REASONS.get(err.error_type, "not a phone number")
+            candidate = _possible(reading, region)
+        except InvalidNumberError as err:
+            reason = reason or err.reason
             continue
-        result = phonenumbers.is_possible_number_with_reason(candidate)
-        if result == ValidationResult.IS_POSSIBLE:
-            parsed.append(candidate)
-        else:
-            reason = reason or _REASONS.get(result, "not a phone number")
+        parsed.append(candidate)
     if not parsed:
         raise InvalidNumberError(number, reason)
     if len(parsed) == 1:
         # Validity only decides between readings: it costs more than the rest.
         return parsed[0]
     return next((p for p in parsed if phonenumbers.is_valid_number(p)), parsed[0])
+
+
+def _possible(reading: str, region: str | None) -> PhoneNumber:
+    """Parse one reading, or raise InvalidNumberError (number = the reading).
+
+    Possible means three things. A length libphonenumber allows for the
+    country (is_possible_number_with_reason). At most 15 digits, E.164's
+    limit. And, when libphonenumber does not know the number to be valid,
+    digits that fit the country's numbering plan as a whole (its "general
+    description"): a US number can never have an area code starting with 0
+    or 1, so +1 041 111 1111 is refused, while the UK's 07700 900123 (in
+    the plan, in no known range) is possible and left to ClickSend. This
+    rule is ours: ClickSend documents none.
+    """
+    try:
+        candidate = phonenumbers.parse(reading, region)
+    except NumberParseException as err:
+        raise InvalidNumberError(
+            reading, _PARSE_REASONS.get(err.error_type, "not a phone number")
+        ) from None
+    result = phonenumbers.is_possible_number_with_reason(candidate)
+    if result != ValidationResult.IS_POSSIBLE:
+        raise InvalidNumberError(reading, _REASONS.get(result, "not a phone number"))
+    if len(format_e164(candidate)) - 1 > _E164_MAX_DIGITS:
+        raise InvalidNumberError(reading, "too long")
+    if not phonenumbers.is_valid_number(candidate) and not _in_plan(candidate):
+        raise InvalidNumberError(reading, _NOT_IN_PLAN)
+    return candidate
+
+
+def _in_plan(number: PhoneNumber) -> bool:
+    """Whether the national number fits its calling code's numbering plan."""
+    code = number.country_code or 0
+    region = phonenumbers.region_code_for_country_code(code)
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(code, region)
+    # Every plan has a general description; should one not, nothing is refused.
+    general = metadata.general_desc if metadata else None
+    pattern = general.national_number_pattern if general else None
+    national = phonenumbers.national_significant_number(number)
+    return not pattern or re.fullmatch(pattern, national) is not None
 
 
 def format_e164(number: PhoneNumber) -> str:
@@ -184,27 +229,42 @@ def number_from_digits(digits: str, country: str | None = None) -> str:
     """Read digits that came as a number, not text, and so may have lost a "+".
 
     Home Assistant's templates render "+61411111111" as the integer
-    61411111111. Without a country the digits are international. With one,
-    they are read both ways, as international and as national: when exactly
-    one reading is a valid number (or both are the same number), that one;
-    otherwise AmbiguousNumberError, for the caller to ask for text.
+    61411111111. Without a country the digits are international, and must
+    be a *valid* number: a possible one could be a national number that
+    lost its 0 (2079460958 is London, not +20 79460958), never guessed.
+    With a country they are read both ways, as international and as
+    national (the same "possible" as text input): if exactly one reading
+    is possible, that one; if both are (or both are the same number), the
+    one that is valid if exactly one is; otherwise AmbiguousNumberError,
+    for the caller to ask for text. This rule is ours, not ClickSend's.
     """
     if not _ASCII_DIGITS.fullmatch(digits):
         raise AmbiguousNumberError(digits)
     region = validate_country(country) if country else None
     if region is None:
-        return normalize_number(f"+{digits}")
-    valid: set[str] = set()
+        try:
+            parsed = _possible(f"+{digits}", None)
+        except InvalidNumberError as err:
+            # Of the right length but not valid: perhaps national digits.
+            if err.reason != _NOT_IN_PLAN:
+                raise
+            raise AmbiguousNumberError(digits) from None
+        if not phonenumbers.is_valid_number(parsed):
+            raise AmbiguousNumberError(digits)
+        return format_e164(parsed)
+    possible: dict[str, PhoneNumber] = {}
     for reading in (f"+{digits}", digits):
         try:
-            parsed = phonenumbers.parse(reading, region)
-        except NumberParseException:
+            candidate = _possible(reading, region)
+        except InvalidNumberError:
             continue
-        if phonenumbers.is_valid_number(parsed):
-            valid.add(format_e164(parsed))
+        possible.setdefault(format_e164(candidate), candidate)
+    if len(possible) == 1:
+        return next(iter(possible))
+    valid = [e164 for e164, p in possible.items() if phonenumbers.is_valid_number(p)]
     if len(valid) != 1:
         raise AmbiguousNumberError(digits)
-    return valid.pop()
+    return valid[0]
 
 
 def inbound_number(number: str) -> str:
