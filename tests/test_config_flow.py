@@ -748,3 +748,30 @@ async def test_recipient_may_talk_to_assist(
     assert dict(loaded_entry.subentries[kim.subentry_id].data) == {
         "phone_number": "+61433333333"
     }
+
+
+async def test_rename_cannot_send_to_the_wrong_person(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Rename skips the form's checks: a shared name or a number as a name is refused."""
+    alex = next(s for s in loaded_entry.subentries.values() if s.title == "Alex")
+    sam = next(s for s in loaded_entry.subentries.values() if s.title == "Sam")
+    hass.config_entries.async_update_subentry(loaded_entry, alex, title="Alexandra")
+    hass.config_entries.async_update_subentry(loaded_entry, sam, title="alexandra ")
+    await hass.async_block_till_done()
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "send_sms", {"to": ["Alexandra"], "message": "Hi"}, blocking=True
+        )
+    assert err.value.translation_key == "ambiguous_recipient"
+    assert err.value.translation_placeholders == {"name": "Alexandra", "count": "2"}
+
+    # Sam renamed to Alex's number is no name: the number reaches Alex.
+    hass.config_entries.async_update_subentry(
+        loaded_entry, loaded_entry.subentries[sam.subentry_id], title="+61411111111"
+    )
+    await hass.async_block_till_done()
+    await hass.services.async_call(
+        DOMAIN, "send_sms", {"to": ["+61411111111"], "message": "Hi"}, blocking=True
+    )
+    assert [sent.to for sent in simulator.sent] == ["+61411111111"]

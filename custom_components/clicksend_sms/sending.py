@@ -92,11 +92,16 @@ def _resolve_recipients(
         _Recipient(subentry.data[CONF_PHONE_NUMBER], subentry.data.get(CONF_SENDER_ID))
         for subentry in entry.subentries.values()
     ]
-    by_name = {
-        # The title is the name: the UI's Rename changes only the title.
-        subentry.title.casefold(): recipient
-        for subentry, recipient in zip(entry.subentries.values(), saved, strict=True)
-    }
+    # The title is the name: the UI's Rename changes only the title, and
+    # skips the form's checks. So a title without a letter is no name (it
+    # could be someone else's number), and a name two recipients share
+    # sends to neither.
+    by_name: dict[str, list[_Recipient]] = {}
+    for subentry, recipient in zip(entry.subentries.values(), saved, strict=True):
+        if any(char.isalpha() for char in subentry.title):
+            by_name.setdefault(subentry.title.strip().casefold(), []).append(
+                recipient
+            )
     # A saved recipient's number, however it is given, brings its sender ID.
     by_number = {recipient.number: recipient for recipient in saved}
     resolved: dict[str, _Recipient] = {}
@@ -106,8 +111,14 @@ def _resolve_recipients(
             # Never a name, even when it renders as "inf".
             number = _read_number(text, country)
             recipient = by_number.get(number) or _Recipient(number, None)
-        elif (recipient_by_name := by_name.get(text.casefold())) is not None:
-            recipient = recipient_by_name
+        elif (named := by_name.get(text.casefold())) is not None:
+            if len(named) > 1:
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN,
+                    translation_key="ambiguous_recipient",
+                    translation_placeholders={"name": text, "count": str(len(named))},
+                )
+            recipient = named[0]
         elif any(char.isalpha() for char in text):
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
