@@ -99,9 +99,7 @@ def _resolve_recipients(
     by_name: dict[str, list[_Recipient]] = {}
     for subentry, recipient in zip(entry.subentries.values(), saved, strict=True):
         if any(char.isalpha() for char in subentry.title):
-            by_name.setdefault(subentry.title.strip().casefold(), []).append(
-                recipient
-            )
+            by_name.setdefault(subentry.title.strip().casefold(), []).append(recipient)
     # A saved recipient's number, however it is given, brings its sender ID.
     by_number = {recipient.number: recipient for recipient in saved}
     resolved: dict[str, _Recipient] = {}
