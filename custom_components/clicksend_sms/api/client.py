@@ -439,8 +439,10 @@ class ClickSendClient:
 
 async def _read_bounded(response: aiohttp.ClientResponse) -> bytes | None:
     """Read the body; None as soon as it proves larger than the cap."""
-    if (response.content_length or 0) > MAX_RESPONSE_BYTES:
-        return None
+    length = response.content_length
+    if length is not None:
+        # aiohttp reads no more than a declared length: one read is enough.
+        return None if length > MAX_RESPONSE_BYTES else await response.read()
     body = bytearray()
     async for chunk in response.content.iter_chunked(_READ_CHUNK):
         body += chunk
