@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import logging
 from typing import TYPE_CHECKING, override
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -28,20 +26,9 @@ from .currency import currency_unit
 from .issues import async_update_low_credit_issue
 
 if TYPE_CHECKING:
-    from .inbox import InboxCoordinator
+    from .data import ClickSendConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
-
-type ClickSendConfigEntry = ConfigEntry[ClickSendRuntimeData]
-
-
-@dataclass
-class ClickSendRuntimeData:
-    """What a loaded entry holds."""
-
-    client: ClickSendClient
-    account: AccountCoordinator
-    inbox: InboxCoordinator
 
 
 class AccountCoordinator(DataUpdateCoordinator[Balance]):

@@ -29,7 +29,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 
 from .const import CONF_PHONE_NUMBER, CONF_SENDER_ID, DOMAIN, SUBENTRY_TYPE_RECIPIENT
-from .coordinator import ClickSendConfigEntry
+from .data import ClickSendConfigEntry
 from .sending import SmsRequest, async_send_sms
 from .services import recipient, without_blank_rows
 

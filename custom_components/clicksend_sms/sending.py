@@ -27,7 +27,7 @@ from .api import (
 )
 from .api.const import CODE_LOW_CREDIT
 from .const import CONF_COUNTRY, CONF_PHONE_NUMBER, CONF_SENDER_ID, DOMAIN
-from .coordinator import ClickSendConfigEntry
+from .data import ClickSendConfigEntry
 from .errors import api_error, input_error
 
 # How many refused recipients an error names, and how many reasons it counts.

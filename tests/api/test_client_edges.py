@@ -202,6 +202,7 @@ async def test_large_bodies_are_refused(
         ClickSendResponseError, match=r"larger than 1000 bytes \(HTTP 200"
     ):
         await raw_client.get_balance()
+
     # Within the cap, streamed in parts: fine.
     async def streamed(request: web.Request) -> web.StreamResponse:
         response = web.StreamResponse(headers={"Content-Type": "text/xml"})
