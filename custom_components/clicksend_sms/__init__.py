@@ -14,13 +14,19 @@ from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 
 from .api import ClickSendClient
-from .const import CONF_API_KEY, CONF_URL, CONF_USERNAME, CONF_WEBHOOK_ID, DOMAIN
+from .const import (
+    CONF_API_KEY,
+    CONF_ENTRY,
+    CONF_URL,
+    CONF_USERNAME,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+)
 from .coordinator import AccountCoordinator
 from .data import ClickSendConfigEntry, ClickSendRuntimeData
 from .entity import account_device_info
 from .inbox import InboxCoordinator, async_remove_fired_record
 from .issues import async_delete_low_credit_issue
-from .notify import CONF_ENTRY
 from .services import async_setup_services
 from .webhook import (
     async_register_webhook,
