@@ -465,7 +465,6 @@ async def bench_bulk_send(
     ]
 
 
-
 # Core's clicksend notify, against a stand-in of ClickSend's REST v3
 
 
@@ -880,9 +879,7 @@ async def run(args: argparse.Namespace) -> tuple[list[Row], dict[str, str]]:
             try:
                 # As in a real `hass`: the test harness turns debug on.
                 hass.loop.set_debug(False)
-                results |= await bench_with_hass(
-                    hass, simulator, v3_url, session, args
-                )
+                results |= await bench_with_hass(hass, simulator, v3_url, session, args)
             finally:
                 await hass.async_stop(force=True)
     info = {
