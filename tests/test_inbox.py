@@ -23,13 +23,14 @@ from custom_components.clicksend_sms.inbox import (
     EVENT_RECEIVED,
     storage_key,
 )
-from custom_components.clicksend_sms.webhook import PushListener, _async_handle_push
+from custom_components.clicksend_sms.webhook import _async_handle_push
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     ConfigEntryDisabler,
     ConfigEntryState,
 )
+from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
 from homeassistant.core import CoreState, Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util.aiohttp import MockRequest
@@ -639,7 +640,7 @@ async def test_an_entry_unloaded_before_the_start_does_not_poll(
     await hass.async_start()
     await hass.async_block_till_done()
     # Even if its start had already been under way.
-    await inbox.async_start(PushListener())
+    assert not inbox.can_start()
     assert "reply.php" not in {request.endpoint for request in simulator.requests}
 
 
@@ -699,3 +700,26 @@ async def test_push_for_an_entry_that_is_gone(hass: HomeAssistant) -> None:
         MockRequest(content=b"from=1&message=x", mock_source="test", method="POST"),
     )
     assert response.status == 503
+
+
+async def test_an_entry_unloading_as_home_assistant_starts_does_not_poll(
+    hass: HomeAssistant, simulator: ClickSendSimulator, config_entry: MockConfigEntry
+) -> None:
+    """A start under way when the entry goes takes no pushes and polls nothing."""
+    hass.set_state(CoreState.not_running)
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    unload_platforms = hass.config_entries.async_unload_platforms
+
+    async def _start_meanwhile(*args: Any) -> bool:
+        # The unload has begun; Home Assistant starts before it ends.
+        hass.set_state(CoreState.running)
+        hass.bus.async_fire(EVENT_HOMEASSISTANT_STARTED)
+        return await unload_platforms(*args)
+
+    with patch.object(
+        hass.config_entries, "async_unload_platforms", side_effect=_start_meanwhile
+    ):
+        assert await hass.config_entries.async_unload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert "reply.php" not in {request.endpoint for request in simulator.requests}

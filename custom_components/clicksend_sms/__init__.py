@@ -16,12 +16,19 @@ from homeassistant.helpers.typing import ConfigType
 from .api import ClickSendClient
 from .ask import FAST_POLL_INTERVAL, async_get_asks, async_remove_asks
 from .assist import AssistBySms
-from .const import CONF_API_KEY, CONF_URL, CONF_USERNAME, CONF_WEBHOOK_ID, DOMAIN
-from .coordinator import AccountCoordinator, ClickSendConfigEntry, ClickSendRuntimeData
+from .const import (
+    CONF_API_KEY,
+    CONF_ENTRY,
+    CONF_URL,
+    CONF_USERNAME,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+)
+from .coordinator import AccountCoordinator
+from .data import ClickSendConfigEntry, ClickSendRuntimeData
 from .entity import account_device_info
 from .inbox import InboxCoordinator, async_remove_fired_record
 from .issues import async_delete_low_credit_issue
-from .notify import CONF_ENTRY
 from .services import async_setup_services
 from .webhook import (
     async_register_webhook,
@@ -85,13 +92,22 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) ->
     )
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+
+    async def _async_start(_: HomeAssistant) -> None:
+        """Hand pushes to the inbox, what waited first, then poll.
+
+        Not before Home Assistant has started: automations are not listening.
+        Pushes go one way, webhook to inbox; the inbox knows no webhook.
+        """
+        if not inbox.can_start():
+            return
+        pushes.attach(inbox)
+        entry.async_on_unload(pushes.detach)
+        await inbox.async_start()
+
     if hass.state is CoreState.running:
-        await inbox.async_start(pushes)
+        await _async_start(hass)
     else:
-
-        async def _async_start(_: HomeAssistant) -> None:
-            await inbox.async_start(pushes)
-
         # Fire and poll once Home Assistant has started: automations are not
         # listening before.
         entry.async_on_unload(async_at_started(hass, _async_start))

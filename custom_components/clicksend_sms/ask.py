@@ -30,7 +30,7 @@ from homeassistant.util.hass_dict import HassKey
 
 from .api import InboundReply
 from .const import DOMAIN
-from .coordinator import ClickSendConfigEntry
+from .data import ClickSendConfigEntry
 from .inbox import international
 from .sending import SmsRequest, async_send_sms
 

@@ -34,7 +34,7 @@ from .const import (
     DEFAULT_ASSIST_MAX_PER_HOUR,
     SUBENTRY_TYPE_RECIPIENT,
 )
-from .coordinator import ClickSendConfigEntry
+from .data import ClickSendConfigEntry
 from .inbox import EVENT_RECEIVED
 from .sending import SmsRequest, async_send_sms
 

@@ -77,8 +77,8 @@ from .const import (
     MIN_POLL_INTERVAL,
     SUBENTRY_TYPE_RECIPIENT,
 )
-from .coordinator import ClickSendConfigEntry
 from .currency import currency_unit
+from .data import ClickSendConfigEntry
 from .webhook import async_webhook_url
 
 _LOGGER = logging.getLogger(__name__)

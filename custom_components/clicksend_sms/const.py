@@ -48,3 +48,6 @@ ISSUE_LOW_CREDIT: Final = "low_credit"
 
 # Where users manage the account.
 DASHBOARD_URL: Final = "https://dashboard.clicksend.com/"
+
+# The key of the entry in the legacy notify platform's discovery info.
+CONF_ENTRY = "entry"

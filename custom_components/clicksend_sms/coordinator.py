@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import logging
 from typing import TYPE_CHECKING, override
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -28,22 +26,9 @@ from .currency import currency_unit
 from .issues import async_update_low_credit_issue
 
 if TYPE_CHECKING:
-    from .assist import AssistBySms
-    from .inbox import InboxCoordinator
+    from .data import ClickSendConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
-
-type ClickSendConfigEntry = ConfigEntry[ClickSendRuntimeData]
-
-
-@dataclass
-class ClickSendRuntimeData:
-    """What a loaded entry holds."""
-
-    client: ClickSendClient
-    account: AccountCoordinator
-    inbox: InboxCoordinator
-    assist: AssistBySms
 
 
 class AccountCoordinator(DataUpdateCoordinator[Balance]):
@@ -70,6 +55,9 @@ class AccountCoordinator(DataUpdateCoordinator[Balance]):
         # stays until the balance rises above it, even above the threshold.
         self._exhausted_at: float | None = None
         self._exhausted_pending = False
+        # A refresh asked for after a send and not yet begun: the sends
+        # after it need no task of their own to ask again.
+        self._refresh_requested = False
 
     @property
     def low_balance_threshold(self) -> float:
@@ -83,6 +71,7 @@ class AccountCoordinator(DataUpdateCoordinator[Balance]):
     @override
     async def _async_update_data(self) -> Balance:
         """Fetch the balance and raise or clear the low-credit repair."""
+        self._refresh_requested = False
         try:
             balance = await self.client.get_balance()
         except ClickSendAuthError as err:
@@ -113,6 +102,14 @@ class AccountCoordinator(DataUpdateCoordinator[Balance]):
             self._exhausted_at = None
         self._update_issue(balance.balance, balance.currency_symbol)
         return balance
+
+    def balance_changed(self) -> None:
+        """Fetch the balance again after a send, debounced as HA's refreshes are."""
+        if not self._refresh_requested:
+            self._refresh_requested = True
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_request_refresh(), "clicksend_sms balance"
+            )
 
     def credit_exhausted(self) -> None:
         """Raise the repair after ClickSend refused a send for lack of credit.

@@ -18,7 +18,7 @@ from .const import (
     CONF_USERNAME,
     CONF_WEBHOOK_ID,
 )
-from .coordinator import ClickSendConfigEntry
+from .data import ClickSendConfigEntry
 
 TO_REDACT = {CONF_API_KEY, CONF_USERNAME, CONF_WEBHOOK_ID}
 

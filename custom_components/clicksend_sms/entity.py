@@ -7,7 +7,8 @@ from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DASHBOARD_URL, DOMAIN
-from .coordinator import AccountCoordinator, ClickSendConfigEntry
+from .coordinator import AccountCoordinator
+from .data import ClickSendConfigEntry
 
 
 def account_device_info(entry: ClickSendConfigEntry) -> DeviceInfo:

@@ -10,7 +10,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import DeliveryKind, classify_delivery
-from .coordinator import ClickSendConfigEntry
+from .data import ClickSendConfigEntry
 from .entity import ClickSendEntity
 from .inbox import signal_delivery_report, signal_received
 

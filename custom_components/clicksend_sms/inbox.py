@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 import hashlib
 import logging
-from typing import TYPE_CHECKING, Any, Final, Literal, override
+from typing import Any, Final, Literal, override
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
@@ -30,6 +30,7 @@ from .api import (
     ClickSendError,
     DeliveryReceipt,
     InboundReply,
+    for_account,
     inbound_number,
 )
 from .api.statuses import classify_delivery
@@ -41,12 +42,8 @@ from .const import (
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
 )
-from .coordinator import ClickSendConfigEntry
+from .data import ClickSendConfigEntry
 from .record import MAX_IDENTITIES, PollRecord
-from .webhook import for_account
-
-if TYPE_CHECKING:
-    from .webhook import PushListener
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -218,24 +215,16 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
             stored.get("receipts"), now=now, polled=self.poll_receipts
         )
 
-    async def async_start(self, pushes: PushListener) -> None:
-        """Fire what was pushed while waiting, then poll for the first time.
-
-        Not before Home Assistant has started: automations are not listening.
-        """
+    def can_start(self) -> bool:
+        """Whether the entry is still there to start: it may have gone meanwhile."""
         entry = self.config_entry
-        if (
-            entry.state
-            not in (
-                ConfigEntryState.SETUP_IN_PROGRESS,
-                ConfigEntryState.LOADED,
-            )
-            or getattr(entry, "runtime_data", None) is None
-        ):
-            # The entry went before Home Assistant started.
-            return
-        pushes.attach(self)
-        self.config_entry.async_on_unload(pushes.detach)
+        return entry.state in (
+            ConfigEntryState.SETUP_IN_PROGRESS,
+            ConfigEntryState.LOADED,
+        ) and (getattr(entry, "runtime_data", None) is not None)
+
+    async def async_start(self) -> None:
+        """Poll for the first time, and from then on."""
         if self.update_interval is not None:
             # Poll from now on, whether or not an entity listens.
             self.config_entry.async_on_unload(self.async_add_listener(lambda: None))

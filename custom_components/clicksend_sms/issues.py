@@ -10,7 +10,7 @@ from homeassistant.helpers import issue_registry as ir
 from .const import DASHBOARD_URL, DOMAIN, ISSUE_LOW_CREDIT
 
 if TYPE_CHECKING:
-    from .coordinator import ClickSendConfigEntry
+    from .data import ClickSendConfigEntry
 
 
 def low_credit_issue_id(entry_id: str) -> str:

@@ -25,18 +25,24 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 
-from .const import CONF_PHONE_NUMBER, CONF_SENDER_ID, DOMAIN, SUBENTRY_TYPE_RECIPIENT
-from .coordinator import ClickSendConfigEntry
+from .const import (
+    CONF_ENTRY,
+    CONF_PHONE_NUMBER,
+    CONF_SENDER_ID,
+    DOMAIN,
+    SUBENTRY_TYPE_RECIPIENT,
+)
+from .data import ClickSendConfigEntry
+from .entity import ClickSendEntity
 from .sending import SmsRequest, async_send_sms
 from .services import recipient, without_blank_rows
 
 # Sending is not limited here: ClickSend queues messages itself.
 PARALLEL_UPDATES = 0
-
-CONF_ENTRY = "entry"
 
 # notify's own schema, but a target that came through a template as a number
 # stays a number (rather than become text without its "+"), to be read with
@@ -68,18 +74,17 @@ async def async_setup_entry(
         )
 
 
-class ClickSendRecipientNotifyEntity(NotifyEntity):
+class ClickSendRecipientNotifyEntity(ClickSendEntity, NotifyEntity):
     """Texts one saved recipient."""
 
-    _attr_has_entity_name = True
-    _attr_name = None
     _attr_supported_features = NotifyEntityFeature.TITLE
 
     def __init__(self, entry: ClickSendConfigEntry, subentry: ConfigSubentry) -> None:
         """Give the recipient a device of its own, reached through the account."""
+        # No name of its own: the entity is named after the recipient's device.
+        super().__init__(entry, EntityDescription(key=subentry.subentry_id, name=None))
         self._entry = entry
         self._number: str = subentry.data[CONF_PHONE_NUMBER]
-        self._attr_unique_id = f"{entry.entry_id}_{subentry.subentry_id}"
         self._attr_device_info = DeviceInfo(
             entry_type=DeviceEntryType.SERVICE,
             identifiers={(DOMAIN, f"{entry.entry_id}_{subentry.subentry_id}")},
@@ -87,6 +92,7 @@ class ClickSendRecipientNotifyEntity(NotifyEntity):
             model="SMS recipient",
             # The subentry's title is the name: the UI's Rename changes it.
             name=subentry.title,
+            # Home Assistant 2026.10 names the parent by its device ID.
             via_device_id=dr.async_get_device_id_by_identifier(
                 entry.runtime_data.account.hass,
                 (DOMAIN, entry.entry_id),

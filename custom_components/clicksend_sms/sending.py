@@ -21,20 +21,15 @@ from .api import (
     ClickSendInputError,
     InsufficientCreditError,
     RecipientResult,
-    failed_results,
-    message_info,
     normalize_number,
     number_from_digits,
     validate_country,
-    validate_custom_string,
-    validate_schedule,
-    validate_sender_id,
 )
+from .api.const import CODE_LOW_CREDIT
 from .const import CONF_COUNTRY, CONF_PHONE_NUMBER, CONF_SENDER_ID, DOMAIN
-from .coordinator import ClickSendConfigEntry
+from .data import ClickSendConfigEntry
 from .errors import api_error, input_error
 
-INSUFFICIENT_CREDIT_CODE = "2018"
 # How many refused recipients an error names, and how many reasons it counts.
 LISTED_REJECTIONS = 5
 LISTED_REASONS = 3
@@ -190,63 +185,31 @@ async def async_send_sms(
         if country:
             country = validate_country(country)
         recipients = _resolve_recipients(entry, request.to, country)
-        message_info(message)
-        schedule = _aware(request.schedule) if request.schedule is not None else None
-        if schedule is not None:
-            validate_schedule(schedule, dt_util.utcnow())
-        custom_string = request.custom_string or None
-        if custom_string is not None:
-            validate_custom_string(custom_string)
-        groups: dict[str | None, list[str]] = {}
-        for recipient in recipients:
-            # The action's sender ID, else the recipient's, else the account's.
-            sender = (
-                request.sender_id
-                or recipient.sender_id
-                or options.get(CONF_SENDER_ID)
-                or None
-            )
-            if sender is not None:
-                sender = validate_sender_id(sender)
-            groups.setdefault(sender, []).append(recipient.number)
+        # The action's sender ID, else the recipient's, else the account's;
+        # the client checks them all, with the rest, before sending.
+        sent = await runtime.client.send_sms(
+            [recipient.number for recipient in recipients],
+            message,
+            sender_id=request.sender_id or options.get(CONF_SENDER_ID),
+            sender_ids=None
+            if request.sender_id
+            else {r.number: r.sender_id for r in recipients if r.sender_id},
+            schedule=_aware(request.schedule) if request.schedule else None,
+            custom_string=request.custom_string,
+        )
     except ClickSendInputError as err:
         raise input_error(err) from err
+    except ClickSendError as err:
+        if isinstance(err, InsufficientCreditError):
+            runtime.account.credit_exhausted()
+        raise api_error(err) from err
 
-    results: dict[str, RecipientResult] = {}
-    errors: list[ClickSendError] = []
-    # One request per sender ID: a group that fails becomes failed results,
-    # so that the groups that went out are still reported.
-    for sender, numbers in groups.items():
-        try:
-            sent = await runtime.client.send_sms(
-                numbers,
-                message,
-                sender_id=sender,
-                schedule=schedule,
-                custom_string=custom_string,
-            )
-        except ClickSendError as err:
-            errors.append(err)
-            results.update(zip(numbers, failed_results(numbers, err), strict=True))
-        else:
-            # The client answers one result per number, in the order given.
-            results.update(zip(numbers, sent.recipients, strict=True))
-    credit = [err for err in errors if isinstance(err, InsufficientCreditError)]
-    if credit:
-        runtime.account.credit_exhausted()
-    if len(errors) == len(groups):
-        # Lack of credit is the cause the user can act on.
-        cause = (credit or errors)[0]
-        raise api_error(cause) from cause
-
-    ordered = [results[recipient.number] for recipient in recipients]
-    accepted = [result for result in ordered if result.accepted]
+    ordered = sent.recipients
+    accepted = sent.accepted
     rejected = [result for result in ordered if not result.accepted]
     if accepted:
-        entry.async_create_background_task(
-            hass, runtime.account.async_request_refresh(), "clicksend_sms balance"
-        )
-    if any(result.result_code == INSUFFICIENT_CREDIT_CODE for result in rejected):
+        runtime.account.balance_changed()
+    if any(result.result_code == CODE_LOW_CREDIT for result in rejected):
         runtime.account.credit_exhausted()
     if rejected and (not partial_ok or not accepted):
         raise HomeAssistantError(
@@ -261,8 +224,8 @@ async def async_send_sms(
         )
     return {
         "recipient_count": len(ordered),
-        "total_price": round(sum(result.price for result in ordered), 4),
-        "currency": next((r.currency for r in ordered if r.currency), ""),
+        "total_price": sent.total_price,
+        "currency": sent.currency,
         "messages": [
             {
                 "to": result.to,

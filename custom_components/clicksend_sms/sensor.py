@@ -17,8 +17,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .api import Balance
-from .coordinator import ClickSendConfigEntry
 from .currency import currency_unit
+from .data import ClickSendConfigEntry
 from .entity import ClickSendAccountEntity
 
 # Coordinator entities: updates are centralised.

@@ -22,7 +22,7 @@ from homeassistant.helpers import config_validation as cv
 from .api import ClickSendError
 from .ask import DEFAULT_TIMEOUT, async_get_asks, validate_answers, validate_timeout
 from .const import CONF_COUNTRY, CONF_SENDER_ID, DOMAIN
-from .coordinator import ClickSendConfigEntry
+from .data import ClickSendConfigEntry
 from .errors import api_error
 from .sending import NumberFromTemplate, SmsRequest, async_send_sms
 

@@ -24,11 +24,11 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.util.hass_dict import HassKey
 
-from .api import DeliveryReceipt, InboundReply, valid_text
+from .api import DeliveryReceipt, InboundReply, for_account, valid_text
 from .const import CONF_USERNAME, CONF_WEBHOOK_ID, DOMAIN
 
 if TYPE_CHECKING:
-    from .coordinator import ClickSendConfigEntry
+    from .data import ClickSendConfigEntry
     from .inbox import InboxCoordinator
 
 _LOGGER = logging.getLogger(__name__)
@@ -125,20 +125,6 @@ def _decode(body: bytes | bytearray, content_type: str) -> Mapping[str, Any] | N
             return None
         return data
     return dict(parse_qsl(text, keep_blank_values=True))
-
-
-def for_account(item: InboundReply | DeliveryReceipt, username: str) -> bool:
-    """Whether an item, pushed or polled, is the account's.
-
-    The v2 document says every push carries the username that sent the
-    original message; REST-style pushes carry none, and a text to a
-    dedicated number may have none to carry. So a missing or empty username
-    (spaces only included) is accepted: the secret webhook ID is what
-    authenticates a push. Another username (a subaccount's, compared without
-    case) is refused, pushed or polled alike: add the subaccount as an
-    account of its own.
-    """
-    return not item.username or item.username.casefold() == username.casefold()
 
 
 @dataclass

@@ -202,7 +202,20 @@ async def test_large_bodies_are_refused(
         ClickSendResponseError, match=r"larger than 1000 bytes \(HTTP 200"
     ):
         await raw_client.get_balance()
-    # Within the cap, streamed: fine.
+
+    # Within the cap, streamed in parts: fine.
+    async def streamed(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/xml"})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        for line in BALANCE.encode().splitlines(keepends=True):
+            await response.write(line)
+        await response.write_eof()
+        return response
+
+    raw_server.handler = streamed
+    assert (await raw_client.get_balance()).balance == 125.0
+    # Within the cap, announced: fine.
     raw_server.answer(BALANCE.encode(), content_type="text/xml")
     assert (await raw_client.get_balance()).balance == 125.0
 

@@ -53,7 +53,7 @@ from .numbers import (
     number_from_digits,
     validate_country,
 )
-from .parser import receipt_from_fields, reply_from_fields, valid_text
+from .parser import for_account, receipt_from_fields, reply_from_fields, valid_text
 from .statuses import DeliveryKind, DeliveryStatus, classify_delivery
 from .validation import (
     message_info,
@@ -64,6 +64,7 @@ from .validation import (
 )
 
 __all__ = [
+    "for_account",
     "COUNTRIES",
     "DEFAULT_BASE_URL",
     "MAX_MESSAGE_LENGTH",

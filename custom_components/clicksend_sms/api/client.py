@@ -35,6 +35,7 @@ from .exceptions import (
     ClickSendError,
     ClickSendResponseError,
     ClickSendTimeoutError,
+    InsufficientCreditError,
     error_for_code,
 )
 from .models import (
@@ -232,25 +233,28 @@ class ClickSendClient:
         message: str,
         *,
         sender_id: str | None = None,
+        sender_ids: Mapping[str, str | None] | None = None,
         schedule: datetime | None = None,
         country: str | None = None,
         custom_string: str | None = None,
     ) -> SendResult:
         """Send one message to every recipient; return one result for each.
 
-        The input is checked before anything is sent. The results follow the
-        normalised recipients (repeats dropped) in order, whatever order
-        ClickSend answers in. Over 1,000 recipients go in several requests. A
-        recipient ClickSend refused is a result, not an error, unless every
-        recipient failed for a reason of the account (credentials, credit,
-        ClickSend's own failure): then that error is raised, as it is when
-        no request went through. An empty optional string counts as none.
+        The input is checked, once, before anything is sent. sender_ids gives
+        recipients (by their normalised number) a sender ID of their own;
+        the others take sender_id. Each sender ID goes in requests of its own,
+        of up to 1,000 recipients. The results follow the normalised
+        recipients (repeats dropped) in order, whatever order ClickSend
+        answers in. A recipient ClickSend refused is a result, not an error,
+        unless every recipient failed for a reason of the account
+        (credentials, credit, ClickSend's own failure): then that error is
+        raised, as it is when no request went through (lack of credit first:
+        it is the cause a user can act on). An empty optional string counts
+        as none.
         """
         info = message_info(message)
         numbers = normalize_recipients(recipients, country)
         fields = {"message": message}
-        if sender_id:
-            fields["senderid"] = validate_sender_id(sender_id)
         if schedule is not None:
             fields["schedule"] = str(validate_schedule(schedule))
         if custom_string:
@@ -262,44 +266,72 @@ class ClickSendClient:
             # send.php, but ClickSend's other APIs take "Unicode" for text
             # outside GSM-7, and without it such text may arrive garbled.
             fields["messagetype"] = "Unicode"
-
-        chunks = [
-            numbers[start : start + MAX_RECIPIENTS_PER_REQUEST]
-            for start in range(0, len(numbers), MAX_RECIPIENTS_PER_REQUEST)
+        groups: dict[str | None, list[str]] = {}
+        for number in numbers:
+            sender = (sender_ids.get(number) if sender_ids else None) or sender_id
+            groups.setdefault(sender or None, []).append(number)
+        chunks: list[tuple[Sequence[str], Mapping[str, str]]] = []
+        for sender, group in groups.items():
+            group_fields = (
+                fields
+                if sender is None
+                else {**fields, "senderid": validate_sender_id(sender)}
+            )
+            chunks.extend(
+                (group[start : start + MAX_RECIPIENTS_PER_REQUEST], group_fields)
+                for start in range(0, len(group), MAX_RECIPIENTS_PER_REQUEST)
+            )
+        outcomes = await self._send_chunks(chunks)
+        errors = [
+            outcome for outcome in outcomes if isinstance(outcome, ClickSendError)
         ]
+        if len(errors) == len(outcomes):
+            raise next(
+                (err for err in errors if isinstance(err, InsufficientCreditError)),
+                errors[0],
+            )
+        by_number: dict[str, RecipientResult] = {}
+        for (chunk, _), outcome in zip(chunks, outcomes, strict=True):
+            # Other parts went out: report a failed part's recipients as failed.
+            by_number.update(
+                zip(
+                    chunk,
+                    failed_results(chunk, outcome)
+                    if isinstance(outcome, ClickSendError)
+                    else outcome,
+                    strict=True,
+                )
+            )
+        results = tuple(by_number[number] for number in numbers)
+        _raise_for_account_failure(results)
+        sent = SendResult(results, info, len(chunks))
+        if _LOGGER.isEnabledFor(logging.DEBUG):
+            _LOGGER.debug(
+                "send.php: %d of %d recipients accepted in %d requests",
+                len(sent.accepted),
+                len(results),
+                len(chunks),
+            )
+        return sent
+
+    async def _send_chunks(
+        self, chunks: Sequence[tuple[Sequence[str], Mapping[str, str]]]
+    ) -> list[tuple[RecipientResult, ...] | ClickSendError]:
+        """Send the requests together; one needs no task of its own."""
+        if len(chunks) == 1:
+            return [await self._send_chunk(*chunks[0])]
         tasks = [
-            asyncio.ensure_future(self._send_chunk(chunk, fields)) for chunk in chunks
+            asyncio.ensure_future(self._send_chunk(chunk, fields))
+            for chunk, fields in chunks
         ]
         try:
-            outcomes = await asyncio.gather(*tasks)
+            return await asyncio.gather(*tasks)
         except BaseException:
             # Only a bug or a cancellation gets here (ClickSend's errors are
             # outcomes): stop the other parts and let it through unwrapped.
             for task in tasks:
                 task.cancel()
             raise
-        errors = [
-            outcome for outcome in outcomes if isinstance(outcome, ClickSendError)
-        ]
-        if len(errors) == len(outcomes):
-            raise errors[0]
-
-        results: list[RecipientResult] = []
-        for chunk, outcome in zip(chunks, outcomes, strict=True):
-            if isinstance(outcome, ClickSendError):
-                # Other parts went out: report this one's recipients as failed.
-                results.extend(failed_results(chunk, outcome))
-            else:
-                results.extend(outcome)
-        _raise_for_account_failure(results)
-        sent = SendResult(tuple(results), info, len(chunks))
-        _LOGGER.debug(
-            "send.php: %d of %d recipients accepted in %d requests",
-            len(sent.accepted),
-            len(results),
-            len(chunks),
-        )
-        return sent
 
     async def _send_chunk(
         self, chunk: Sequence[str], fields: Mapping[str, str]
@@ -420,8 +452,10 @@ class ClickSendClient:
 
 async def _read_bounded(response: aiohttp.ClientResponse) -> bytes | None:
     """Read the body; None as soon as it proves larger than the cap."""
-    if (response.content_length or 0) > MAX_RESPONSE_BYTES:
-        return None
+    length = response.content_length
+    if length is not None:
+        # aiohttp reads no more than a declared length: one read is enough.
+        return None if length > MAX_RESPONSE_BYTES else await response.read()
     body = bytearray()
     async for chunk in response.content.iter_chunked(_READ_CHUNK):
         body += chunk

@@ -364,3 +364,17 @@ def _timestamp(text: str) -> datetime | None:
         return datetime.fromtimestamp(seconds, UTC)
     except ValueError, OverflowError, OSError:
         return None
+
+
+def for_account(item: InboundReply | DeliveryReceipt, username: str) -> bool:
+    """Whether an item, pushed or polled, is the account's.
+
+    The v2 document says every push carries the username that sent the
+    original message; REST-style pushes carry none, and a text to a
+    dedicated number may have none to carry. So a missing or empty username
+    (spaces only included) is accepted: the secret webhook ID is what
+    authenticates a push. Another username (a subaccount's, compared without
+    case) is refused, pushed or polled alike: add the subaccount as an
+    account of its own.
+    """
+    return not item.username or item.username.casefold() == username.casefold()
