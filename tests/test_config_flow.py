@@ -7,6 +7,7 @@ from types import ModuleType
 from typing import Any
 from unittest.mock import patch
 
+import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -27,7 +28,7 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.setup import async_setup_component
 
 from .conftest import WEBHOOK_ID
@@ -747,6 +748,77 @@ async def test_recipient_may_talk_to_assist(
     await hass.async_block_till_done()
     assert dict(loaded_entry.subentries[kim.subentry_id].data) == {
         "phone_number": "+61433333333"
+    }
+
+
+def _form_start(result: Any) -> dict[str, Any]:
+    """Return what the frontend's form starts with, for this step's schema.
+
+    As the frontend's computeInitialHaFormData does with the JSON it gets: a
+    field's suggested value, else its default, else (a section) its fields'.
+    """
+    fields = probatio.to_field_list(
+        result["data_schema"], custom_serializer=cv.custom_serializer
+    )
+
+    def start(fields: list[dict[str, Any]]) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for field in fields:
+            description = field.get("description") or {}
+            if description.get("suggested_value") is not None:
+                data[field["name"]] = description["suggested_value"]
+            elif "default" in field:
+                data[field["name"]] = field["default"]
+            elif field.get("type") == "expandable":
+                data[field["name"]] = start(field["schema"])
+        return data
+
+    return start(fields)
+
+
+async def test_recipient_form_shows_the_assist_settings(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """The browser's form starts from the Assist defaults, or the saved settings.
+
+    A default for the section itself would make the frontend start it empty:
+    no agent, and Assist off on a recipient allowed, saved so by a submit.
+    """
+    assert await async_setup_component(hass, "homeassistant", {})
+    result = await hass.config_entries.subentries.async_init(
+        (loaded_entry.entry_id, "recipient"), context={"source": SOURCE_USER}
+    )
+    assert _form_start(result)["assist"] == {
+        "assist_allowed": False,
+        "assist_agent": "conversation.home_assistant",
+        "assist_max_parts": 2,
+        "assist_max_per_hour": 10,
+    }
+    assist = {
+        "assist_allowed": True,
+        "assist_agent": "conversation.home_assistant",
+        "assist_max_parts": 3,
+        "assist_max_per_hour": 5,
+    }
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {"name": "Kim", "phone_number": "+61433333333", "assist": assist},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    kim = next(s for s in loaded_entry.subentries.values() if s.title == "Kim")
+    result = await loaded_entry.start_subentry_reconfigure_flow(hass, kim.subentry_id)
+    start = _form_start(result)
+    assert start["assist"] == assist
+    # Submitted as it starts, the form keeps Kim's settings.
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], start
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert dict(loaded_entry.subentries[kim.subentry_id].data) == {
+        "phone_number": "+61433333333",
+        **assist,
     }
 
 

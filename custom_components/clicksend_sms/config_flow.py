@@ -517,10 +517,14 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                 ),
                 probatio.Optional(CONF_SENDER_ID): TextSelector(),
                 # Who may text the home in plain words (assist.py). Optional
-                # with defaults: the frontend refuses to submit a form whose
-                # required fields are empty, and a folded section's agent
-                # picker is left empty until opened.
-                probatio.Optional(CONF_ASSIST, default=dict): _ASSIST_SECTION,
+                # fields with defaults: the frontend refuses to submit a form
+                # whose required fields are empty. No default for the section
+                # itself: the frontend would start it from that default ({})
+                # and skip its fields' defaults and suggested values, showing
+                # no agent, empty numbers, and Assist off on a recipient allowed
+                # to talk to it (saved so by a submit). Without it the frontend
+                # sends the whole section.
+                probatio.Optional(CONF_ASSIST): _ASSIST_SECTION,
             }
         )
         suggested: Mapping[str, Any] | None = user_input
