@@ -3,8 +3,9 @@
 What the API-level tests cannot see: that the frontend loads on the
 configuration scripts/develop runs, that our integration is the row a person
 picks, that the forms, errors, instructions, device page, recipient form,
-actions and automation editor show what the README promises. Each step waits
-for what a person would see and fails with a screenshot (see conftest.py).
+actions, automation editor, ask's response and Assist's answer show what
+the README promises. Each step waits for what a person would see and fails
+with a screenshot (see conftest.py).
 The same run takes the README's pictures when asked (scripts/screenshots).
 """
 
@@ -27,6 +28,12 @@ INBOUND_FROM = "+61400000002"
 INBOUND_TEXT = "CLOSE"
 NOTIFY_TEXT = "Hello from the browser"
 SEND_SMS_TEXT = "Your parcel is at the door"
+ASK_TEXT = "The garage door is open. Close it? Reply YES or NO."
+ASK_REPLY = "Yes please"
+ASSIST_TEXT = "turn on the kitchen light"
+# config/configuration.yaml's template light, which Assist switches.
+LIGHT = "light.kitchen_light"
+ASSIST_CUSTOM_STRING = "clicksend_sms_assist"
 # The push URL the set-up shows: a full URL, or the path to prefix with the
 # address at which ClickSend reaches Home Assistant.
 WEBHOOK = re.compile(r"/api/webhook/([0-9a-f]{32,})")
@@ -73,20 +80,30 @@ async def _perform_action(journey: Journey, yaml: str) -> None:
     await page.get_by_role("button", name="Perform action").click()
 
 
-async def _sent_to(journey: Journey, number: str, text: str) -> dict[str, Any]:
-    """Wait until ClickSend (the simulator) got an SMS with that text to number."""
+async def _sent_to(
+    journey: Journey, number: str, text: str = "", custom_string: str | None = None
+) -> dict[str, Any]:
+    """Wait until ClickSend (the simulator) got an SMS with that text to number.
+
+    With custom_string, only an SMS that carries it counts.
+    """
 
     async def sent() -> dict[str, Any] | None:
         for message in await journey.sim.call("GET", "sent"):
-            if message.get("to") == number and text in message.get("message", ""):
+            if (
+                message.get("to") == number
+                and text in message.get("message", "")
+                and custom_string in (None, message.get("custom_string"))
+            ):
                 return dict(message)
         return None
 
-    return await wait_until(sent, timeout=20, what=f"an SMS to {number}: {text}")
+    what = f"an SMS to {number}: {text or custom_string}"
+    return await wait_until(sent, timeout=20, what=what)
 
 
 async def test_a_new_user_sets_up_and_uses_clicksend_sms(journey: Journey) -> None:
-    """Add the account, a recipient, send, receive, and build a device trigger."""
+    """Set up, send, receive, build a device trigger, ask, and text Assist."""
     page = journey.page
     base = journey.base_url
 
@@ -148,6 +165,26 @@ async def test_a_new_user_sets_up_and_uses_clicksend_sms(journey: Journey) -> No
         await dialog.locator("input[name=name]").fill("Alex")
         await dialog.locator("input[name=phone_number]").fill(ALEX)
         await journey.picture("recipient-form")
+
+    async with journey.step("allow the recipient to talk to Assist"):
+        # The form's collapsed "Assist by SMS" section: off, with defaults.
+        await dialog.get_by_text("Assist by SMS", exact=True).click()
+        await dialog.locator("ha-selector-boolean ha-switch").click()
+        await expect(
+            dialog.locator("ha-selector-boolean").get_by_role("switch")
+        ).to_be_checked()
+        for label, value in (
+            ("Largest answer, in SMS parts", "2"),
+            ("Answers per hour, at most", "10"),
+        ):
+            number = dialog.locator("ha-selector-number").filter(has_text=label)
+            await expect(number.locator("input")).to_have_value(value)
+        # Home Assistant's own agent, as the picker shows it.
+        agent = dialog.locator("ha-conversation-agent-picker")
+        await expect(agent).to_have_js_property("value", "conversation.home_assistant")
+        await expect(agent).to_contain_text("Home Assistant")
+        # Tall enough for the whole section.
+        await journey.picture("recipient-assist-form", height=1200)
         await dialog.get_by_role("button", name="Submit").click()
         await expect(dialog.get_by_text(re.compile("Alex"))).to_be_visible()
         await dialog.get_by_role(
@@ -234,3 +271,65 @@ async def test_a_new_user_sets_up_and_uses_clicksend_sms(journey: Journey) -> No
         ).to_be_visible()
         # Tall enough for the activity's line.
         await journey.picture("device-page", height=1000)
+
+    async with journey.step("ask and see the answer in ask's response"):
+        await _perform_action(
+            journey,
+            "action: clicksend_sms.ask\n"
+            "data:\n  to: Alex\n"
+            f'  message: "{ASK_TEXT}"\n'
+            '  answers: ["YES", "NO"]\n'
+            '  timeout: "00:05:00"\n',
+        )
+        # The action waits for the answer: no response yet. Alex replies to the
+        # question (ClickSend names the replied-to message), pushed to Home
+        # Assistant.
+        question = await _sent_to(journey, ALEX, ASK_TEXT)
+        response = page.locator("ha-card").filter(has_text="Response")
+        await expect(response).to_have_count(0)
+        await journey.sim.call(
+            "POST",
+            "replies",
+            {
+                "from": ALEX,
+                "message": ASK_REPLY,
+                "original_message_id": question["message_id"],
+            },
+        )
+        # Whatever the frontend's YAML quotes: YES, the reply, Alex's number.
+        for line in (
+            r"answered: true",
+            r"answer: \W?YES",
+            rf"message: \W?{ASK_REPLY}",
+            rf"from: \W?{re.escape(ALEX)}",
+            r"waited: \d",
+        ):
+            await expect(response.get_by_text(re.compile(line)).first).to_be_visible()
+        # Tall enough for the action and its response in one picture.
+        await journey.picture("ask-response", height=990)
+
+    async with journey.step("text Assist and see the light turn on"):
+        light = await journey.client.state(LIGHT)
+        assert light is not None, f"{LIGHT} is missing"
+        assert light["state"] == "off", light
+        await journey.sim.call(
+            "POST", "replies", {"from": ALEX, "message": ASSIST_TEXT}
+        )
+
+        async def light_on() -> bool:
+            state = await journey.client.state(LIGHT)
+            return state is not None and state["state"] == "on"
+
+        await wait_until(light_on, timeout=20, what="the kitchen light to turn on")
+        answer = await _sent_to(journey, ALEX, custom_string=ASSIST_CUSTOM_STRING)
+        assert answer["message"].strip(), answer
+        # The activity: the SMS, the light Assist turned on, and the answer's
+        # delivery report (the simulator delivers to Alex, and pushes it).
+        await _open(journey, "/logbook")
+        for line in (
+            f"SMS from {ALEX}: {ASSIST_TEXT}",
+            f"Delivery report for {answer['message_id']}: Delivered",
+        ):
+            await expect(page.get_by_text(re.compile(re.escape(line)))).to_be_visible()
+        await expect(page.get_by_text("Kitchen light").first).to_be_visible()
+        await journey.picture("assist-activity")
