@@ -64,6 +64,10 @@ class PushRecord:
     status: int
 
 
+# aiohttp's default is 1 MiB; 20,000 replies in JSON are about 1.3 MB.
+MAX_REQUEST_BYTES = 32 * 1024 * 1024
+
+
 class ClickSendSimulator:
     """A fake ClickSend on a real socket, with knobs for tests."""
 
@@ -97,6 +101,9 @@ class ClickSendSimulator:
         self._state.set_random_faults(random_faults, reseed=True)
         self._initial_config = (throttle_seconds, mode, push_url, random_faults)
         self.push_url = push_url
+        # Answers without the layout's line breaks and indentation (see
+        # render.compact): a big backlog then fits the client's size cap.
+        self.compact_xml = False
         self.pushes: list[PushRecord] = []
         self._push_tasks: list[asyncio.Task[PushRecord]] = []
         self._push_lock = asyncio.Lock()
@@ -420,6 +427,7 @@ class ClickSendSimulator:
         self._state.mode = mode
         self._state.set_random_faults(random_faults, reseed=True)
         self.push_url = push_url
+        self.compact_xml = False
         self.pushes = []
 
     # Pushes
@@ -460,7 +468,8 @@ class ClickSendSimulator:
 
     def make_app(self) -> web.Application:
         """Build the aiohttp application serving the API and the control API."""
-        app = web.Application()
+        # Room for a backlog seeded in one control request (replies/bulk).
+        app = web.Application(client_max_size=MAX_REQUEST_BYTES)
         for endpoint in ENDPOINTS:
             path = f"{API_PATH}{endpoint}"
             app.router.add_get(path, self._handle_api, allow_head=False)
@@ -471,6 +480,7 @@ class ClickSendSimulator:
             ("POST", "balance", self._post_balance),
             ("GET", "replies", self._get_replies),
             ("POST", "replies", self._post_replies),
+            ("POST", "replies/bulk", self._post_replies_bulk),
             ("GET", "receipts", self._get_receipts),
             ("POST", "receipts", self._post_receipts),
             ("GET", "faults", self._get_faults),
@@ -555,6 +565,10 @@ class ClickSendSimulator:
         return text
 
     def _answer(self, endpoint: str, params: dict[str, str]) -> str:
+        text = self._render(endpoint, params)
+        return render.compact(text) if self.compact_xml else text
+
+    def _render(self, endpoint: str, params: dict[str, str]) -> str:
         try:
             account = self._state.authenticate(params)
             match endpoint:
@@ -603,20 +617,41 @@ class ClickSendSimulator:
         return _json([_to_json(r) for r in self.replies])
 
     async def _post_replies(self, request: web.Request) -> web.Response:
-        body = await _body(request)
+        return _json(_to_json(self._inject_reply(await _body(request))))
+
+    async def _post_replies_bulk(self, request: web.Request) -> web.Response:
+        """Inject many replies in one request: {"replies": [reply, ...]}.
+
+        Each is what POST replies takes; all are checked before any is
+        injected. Answers how many, not the items (a backlog is large).
+        """
+        replies = _get(await _body(request), "replies", list)
+        if not all(isinstance(body, dict) for body in replies):
+            raise TypeError("'replies' must be a list of objects")
+        for body in replies:
+            self._state.account(self._reply_fields(body)["username"])
+        for body in replies:
+            self._inject_reply(body)
+        return _json({"count": len(replies)})
+
+    @staticmethod
+    def _reply_fields(body: dict[str, Any]) -> dict[str, Any]:
         from_number = body.get("from_number", body.get("from"))
         if not isinstance(from_number, str):
             raise TypeError("'from_number' must be a string")
-        item = self.inject_reply(
-            _get(body, "username", str, default=DEMO_USERNAME),
-            from_number=from_number,
-            message=_get(body, "message", str),
-            original_message=_get(body, "original_message", str, default=""),
-            original_message_id=_get(body, "original_message_id", str, default=""),
-            original_sender_id=_get(body, "original_sender_id", str, default=""),
-            custom_string=_get(body, "custom_string", str, default=""),
-        )
-        return _json(_to_json(item))
+        return {
+            "username": _get(body, "username", str, default=DEMO_USERNAME),
+            "from_number": from_number,
+            "message": _get(body, "message", str),
+            "original_message": _get(body, "original_message", str, default=""),
+            "original_message_id": _get(body, "original_message_id", str, default=""),
+            "original_sender_id": _get(body, "original_sender_id", str, default=""),
+            "custom_string": _get(body, "custom_string", str, default=""),
+        }
+
+    def _inject_reply(self, body: dict[str, Any]) -> InboundItem:
+        fields = self._reply_fields(body)
+        return self.inject_reply(fields.pop("username"), **fields)
 
     async def _get_receipts(self, _request: web.Request) -> web.Response:
         return _json([_to_json(r) for r in self.receipts])
@@ -663,6 +698,8 @@ class ClickSendSimulator:
             "push_url": self.push_url,
             "throttle_seconds": self.throttle_seconds,
         }
+        if self.compact_xml:
+            config["compact_xml"] = True
         # Shown while random faults are on (the keys POST /_sim/config takes).
         if (faults := self.random_faults).rate > 0:
             config |= {
@@ -692,6 +729,8 @@ class ClickSendSimulator:
             self.set_push_url(push_url)
         if "throttle_seconds" in body:
             self.throttle_seconds = _get(body, "throttle_seconds", float)
+        if "compact_xml" in body:
+            self.compact_xml = _get(body, "compact_xml", bool)
         if random_faults is not None:
             faults, reseed = random_faults
             self._state.set_random_faults(faults, reseed=reseed)

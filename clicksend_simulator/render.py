@@ -17,6 +17,9 @@ PROLOG: Final = "<?xml version='1.0' encoding='UTF-8' ?>"
 INDENT: Final = "    "
 # Characters XML 1.0 cannot carry at all, even escaped.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# A line break and indentation between two tags: layout, never text (text
+# has its < and > escaped).
+_LAYOUT = re.compile(r">\n *<")
 
 
 def escape(text: str) -> str:
@@ -28,6 +31,16 @@ def escape(text: str) -> str:
         .replace(">", "&gt;")
         .replace("\r", "&#13;")
     )
+
+
+def compact(document: str) -> str:
+    """Drop the layout between tags, as a server that does not indent would.
+
+    The vendor document shows its answers indented; whether ClickSend's are
+    is not documented. Text that is only a line break and spaces is emptied
+    too, as an XML reader that strips whitespace (xmltodict) reads it anyway.
+    """
+    return _LAYOUT.sub("><", document)
 
 
 def _fields(depth: int, fields: Iterable[tuple[str, str]]) -> list[str]:

@@ -709,10 +709,10 @@ class HassWebSocket:
         msg_id = item.get("id")
         if item.get("type") == "event" and msg_id in self._subscriptions:
             self._subscriptions[msg_id].put_nowait(item["event"])
-        elif item.get("type") == "result" and (
+        elif item.get("type") in ("result", "pong") and (
             future := self._pending.pop(msg_id, None)  # type: ignore[arg-type]
         ):
-            if item.get("success"):
+            if item["type"] == "pong" or item.get("success"):
                 future.set_result(item.get("result"))
             else:
                 future.set_exception(HarnessError(f"Command failed: {item}"))
@@ -721,6 +721,12 @@ class HassWebSocket:
         """Send a command and return its result."""
         return await self._call(command_type, data, None)
 
+    async def ping(self) -> float:
+        """Send a ping; return the seconds until its pong came."""
+        started = time.monotonic()
+        await self._call("ping", {}, None)
+        return time.monotonic() - started
+
     async def subscribe_events(
         self, event_type: str, queue: asyncio.Queue[dict[str, Any]] | None = None
     ) -> asyncio.Queue[dict[str, Any]]:
@@ -728,6 +734,16 @@ class HassWebSocket:
         if queue is None:
             queue = asyncio.Queue()
         await self._call("subscribe_events", {"event_type": event_type}, queue)
+        return queue
+
+    async def subscribe_entities(self) -> asyncio.Queue[dict[str, Any]]:
+        """Subscribe to every entity's state, as the frontend does.
+
+        The first message holds every state ("a": added); each later one
+        what changed ("c") or went ("r"), in Home Assistant's compressed form.
+        """
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        await self._call("subscribe_entities", {}, queue)
         return queue
 
     async def _call(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 import math
+import threading
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -42,10 +43,13 @@ from custom_components.clicksend_sms.api import (
     ThrottledError,
     TooManyRecipientsError,
     UnknownResultError,
+    client as client_module,
 )
+from custom_components.clicksend_sms.api.const import PARSE_IN_THREAD_FROM
 
 if TYPE_CHECKING:
     from clicksend_simulator import ClickSendSimulator
+    from custom_components.clicksend_sms.api import InboundReply
 
 TEST_NUMBERS = ["+61411111111", "+61422222222", "+61433333333"]
 SEND_FIELDS = {"username", "key", "to", "message"}
@@ -658,3 +662,37 @@ async def test_connection_refused(
     assert not isinstance(err.value, ClickSendTimeoutError)
     assert "ClientConnectorError" in str(err.value)
     assert isinstance(err.value.__cause__, aiohttp.ClientError)
+
+
+async def test_a_large_answer_is_parsed_off_the_event_loop(
+    client: ClickSendClient,
+    simulator: ClickSendSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Over 64 KiB, the parse runs in a thread; its errors read as before."""
+    threads: list[str] = []
+    parse = client_module.parse_replies
+
+    def recording(body: bytes) -> tuple[InboundReply, ...]:
+        threads.append(threading.current_thread().name)
+        return parse(body)
+
+    monkeypatch.setattr(client_module, "parse_replies", recording)
+    simulator.inject_reply(DEMO_USERNAME, from_number="+61400000001", message="One")
+    assert len(await client.get_replies()) == 1
+    # About 350 bytes a reply: three times the threshold.
+    count = 3 * PARSE_IN_THREAD_FROM // 350
+    for number in range(count):
+        simulator.inject_reply(
+            DEMO_USERNAME, from_number=f"+614{number:08d}", message=f"b{number}"
+        )
+    assert len(await client.get_replies()) == count
+    main = threading.main_thread().name
+    assert threads[0] == main
+    assert threads[1] != main
+    # Cut in half, still over the threshold: the thread's error reads as ever.
+    simulator.set_mode("inbox")
+    simulator.add_fault("truncated", endpoint="reply.php")
+    with pytest.raises(ClickSendResponseError, match="not the XML expected"):
+        await client.get_replies()
+    assert threads[2] != main

@@ -194,3 +194,19 @@ def pytest_report_header(config: pytest.Config) -> str:
         check=False,
     ).stdout.strip()
     return f"end-to-end Home Assistant: {version or 'not found'} ({python})"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Show the figures a test measured (its "figures" property), pass or fail."""
+    lines = [
+        f"{report.nodeid}: {value}"
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if report.when == "call"
+        for name, value in report.user_properties
+        if name == "figures"
+    ]
+    if lines:
+        terminalreporter.section("end-to-end figures")
+        for line in lines:
+            terminalreporter.write_line(line)

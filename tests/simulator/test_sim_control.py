@@ -114,6 +114,57 @@ async def test_control_replies_receipts_config(
     assert (await api.control("GET", "config"))[1]["mode"] == "inbox"
 
 
+async def test_control_replies_in_bulk(api: Api, sim: ClickSendSimulator) -> None:
+    """A backlog is injected in one request; a bad item injects none."""
+    status, body = await api.control(
+        "POST",
+        "replies/bulk",
+        {
+            "replies": [
+                {"from": f"+6140000000{n}", "message": f"Backlog {n}"} for n in range(3)
+            ]
+        },
+    )
+    assert (status, body) == (200, {"count": 3})
+    assert [r.message for r in sim.replies] == ["Backlog 0", "Backlog 1", "Backlog 2"]
+    # Without the layout, the same answer in fewer bytes.
+    status, config = await api.control("POST", "config", {"compact_xml": True})
+    assert config["compact_xml"] is True
+    await api.control("POST", "config", {"mode": "inbox"})
+    compact = await api.call("reply.php")
+    assert "\n" not in compact.text.strip()
+    await api.control("POST", "config", {"compact_xml": False})
+    indented = await api.call("reply.php")
+    assert len(compact.text) < len(indented.text)
+    assert compact.items("*/reply") == indented.items("*/reply")
+    assert [r["message"] for r in compact.items("*/reply")] == [
+        "Backlog 0",
+        "Backlog 1",
+        "Backlog 2",
+    ]
+    assert "compact_xml" not in (await api.control("GET", "config"))[1]
+    for bad in (
+        {"replies": "many"},
+        {"replies": [{"from": "+61400000001", "message": "ok"}, ["no"]]},
+        {"replies": [{"from": "+61400000001", "message": "ok"}, {"from": 1}]},
+    ):
+        status, body = await api.control("POST", "replies/bulk", bad)
+        assert status == 400
+        assert body["error"]
+    status, body = await api.control(
+        "POST",
+        "replies/bulk",
+        {
+            "replies": [
+                {"from": "+61400000001", "message": "ok"},
+                {"username": "ghost", "from": "+61400000001", "message": "x"},
+            ]
+        },
+    )
+    assert status == 404
+    assert len(sim.replies) == 3
+
+
 async def test_control_faults(api: Api) -> None:
     """Faults can be added, listed and cleared over HTTP."""
     status, faults = await api.control(
@@ -172,7 +223,11 @@ async def test_control_requests_sent_reset(api: Api, sim: ClickSendSimulator) ->
     ]
     sim.add_account("acme", "K")
     sim.set_balance("demo", 1)
-    await api.control("POST", "config", {"mode": "inbox", "throttle_seconds": 1})
+    await api.control(
+        "POST",
+        "config",
+        {"mode": "inbox", "throttle_seconds": 1, "compact_xml": True},
+    )
     sim.add_fault("html")
     status, config = await api.control("POST", "reset")
     assert config == {"mode": "queue", "push_url": None, "throttle_seconds": 5.0}
@@ -197,6 +252,7 @@ async def test_control_requests_sent_reset(api: Api, sim: ClickSendSimulator) ->
         ("faults", {"kind": "delay", "endpoint": 7}, 400),
         ("config", {"mode": "stack"}, 400),
         ("config", {"push_url": 5}, 400),
+        ("config", {"compact_xml": "yes"}, 400),
         ("balance", {}, 400),
     ],
 )

@@ -28,6 +28,7 @@ from .const import (
     INTERNAL_ERROR_CODES,
     MAX_RECIPIENTS_PER_REQUEST,
     MAX_RESPONSE_BYTES,
+    PARSE_IN_THREAD_FROM,
 )
 from .exceptions import (
     ClickSendApiError,
@@ -407,7 +408,13 @@ class ClickSendClient:
                 f"({content_type}): {self._excerpt(body)}"
             )
         try:
-            result = parse(body)
+            if len(body) > PARSE_IN_THREAD_FROM:
+                # A backlog's megabytes would stop the event loop for seconds.
+                result = await asyncio.get_running_loop().run_in_executor(
+                    None, parse, body
+                )
+            else:
+                result = parse(body)
         except ClickSendApiError as err:
             # ClickSend's code and text, decoded by the parser: redact them
             # again, before they are logged.

@@ -24,6 +24,9 @@ MAX_NUMBER_DIGITS: Final = 15
 
 # A generous cap: 1,000 replies take about 400 KiB.
 MAX_RESPONSE_BYTES: Final = 5 * 1024 * 1024
+# Answers larger than this are parsed in a thread, not on the event loop:
+# 20,000 replies (4.7 MB) take seconds to parse.
+PARSE_IN_THREAD_FROM: Final = 64 * 1024
 # How much of an unexpected answer an error message quotes.
 EXCERPT_LENGTH: Final = 160
 
