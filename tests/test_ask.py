@@ -16,8 +16,11 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from clicksend_simulator import DEMO_USERNAME, ClickSendSimulator
 from custom_components.clicksend_sms.ask import async_get_asks, first_word
-from custom_components.clicksend_sms.const import CONF_POLL_REPLIES, DOMAIN
-from custom_components.clicksend_sms.inbox import EVENT_RECEIVED
+from custom_components.clicksend_sms.const import (
+    CONF_POLL_REPLIES,
+    DOMAIN,
+    EVENT_RECEIVED,
+)
 from homeassistant.core import HomeAssistant, ServiceResponse
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 

@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from clicksend_simulator import DEMO_USERNAME
-from custom_components.clicksend_sms.inbox import EVENT_RECEIVED
+from custom_components.clicksend_sms.const import EVENT_RECEIVED
 from homeassistant.core import HomeAssistant
 
 from .conftest import WEBHOOK_ID

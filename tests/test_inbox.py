@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 import json
+import logging
 from typing import Any
 from unittest.mock import patch
 
@@ -17,12 +19,13 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from clicksend_simulator import DEMO_USERNAME, ClickSendSimulator
-from custom_components.clicksend_sms.const import DOMAIN
-from custom_components.clicksend_sms.inbox import (
+from custom_components.clicksend_sms.api import ClickSendClient, InboundReply
+from custom_components.clicksend_sms.const import (
+    DOMAIN,
     EVENT_DELIVERY_REPORT,
     EVENT_RECEIVED,
-    storage_key,
 )
+from custom_components.clicksend_sms.inbox import storage_key
 from custom_components.clicksend_sms.webhook import _async_handle_push
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
@@ -723,3 +726,68 @@ async def test_an_entry_unloading_as_home_assistant_starts_does_not_poll(
         assert await hass.config_entries.async_unload(config_entry.entry_id)
     await hass.async_block_till_done()
     assert "reply.php" not in {request.endpoint for request in simulator.requests}
+
+
+async def test_failing_polls_are_logged_once_until_they_recover(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Polls fail at every interval, logged once; the recovery is logged too."""
+    caplog.set_level(logging.INFO)
+    inbox = loaded_entry.runtime_data.inbox
+    simulator.add_fault("http500", count=2, endpoint="reply.php")
+    for _ in range(2):
+        await _next_poll(hass, freezer)
+        assert not inbox.last_update_success
+    assert "reply.php" in str(inbox.last_exception)
+    await _next_poll(hass, freezer)
+    assert inbox.last_update_success
+    messages = [record.getMessage() for record in caplog.records]
+    assert len([m for m in messages if m.startswith("Polling demo failed")]) == 1
+    assert len([m for m in messages if m == "Polling demo recovered"]) == 1
+
+
+async def test_a_slow_poll_is_not_joined_by_the_next(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An interval passing while ClickSend is slow to answer starts no second poll."""
+    answer = asyncio.Event()
+    get_replies = ClickSendClient.get_replies
+
+    async def _slow(client: ClickSendClient) -> tuple[InboundReply, ...]:
+        await answer.wait()
+        return await get_replies(client)
+
+    before = len(simulator.requests)
+    with patch.object(ClickSendClient, "get_replies", _slow):
+        for _ in range(2):
+            freezer.tick(timedelta(seconds=61))
+            async_fire_time_changed(hass)
+            await hass.async_block_till_done()
+        answer.set()
+        await hass.async_block_till_done(wait_background_tasks=True)
+    polled = [r.endpoint for r in simulator.requests[before:]]
+    assert polled.count("reply.php") == 1
+
+
+async def test_polling_turned_off_in_the_system_options(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """As for Home Assistant's coordinators: polled once at the start, then not."""
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(config_entry, pref_disable_polling=True)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    await _next_poll(hass, freezer)
+    await _next_poll(hass, freezer)
+    polled = [r.endpoint for r in simulator.requests]
+    assert polled.count("reply.php") == 1

@@ -16,8 +16,11 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from clicksend_simulator import DEMO_KEY, DEMO_USERNAME, ClickSendSimulator
 from custom_components import clicksend_sms
-from custom_components.clicksend_sms.const import DOMAIN
-from custom_components.clicksend_sms.inbox import EVENT_DELIVERY_REPORT, EVENT_RECEIVED
+from custom_components.clicksend_sms.const import (
+    DOMAIN,
+    EVENT_DELIVERY_REPORT,
+    EVENT_RECEIVED,
+)
 from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
@@ -148,7 +151,7 @@ async def test_polled_items_of_a_subaccount_are_left_out(
     await let_time_pass(hass, freezer, timedelta(seconds=61))
     assert [event.data["message"] for event in received] == ["for us"]
     assert reports == []
-    assert loaded_entry.runtime_data.inbox.data.other_username_skipped == 2
+    assert loaded_entry.runtime_data.inbox.stats.other_username_skipped == 2
 
 
 async def test_pushes_wait_from_the_integrations_setup(

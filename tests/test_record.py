@@ -21,9 +21,8 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from clicksend_simulator import DEMO_USERNAME, ClickSendSimulator
 from custom_components.clicksend_sms import record as record_module
 from custom_components.clicksend_sms.api import InboundReply
+from custom_components.clicksend_sms.const import EVENT_DELIVERY_REPORT, EVENT_RECEIVED
 from custom_components.clicksend_sms.inbox import (
-    EVENT_DELIVERY_REPORT,
-    EVENT_RECEIVED,
     FIRE_BATCH,
     reply_fingerprint,
     storage_key,

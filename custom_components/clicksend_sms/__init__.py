@@ -69,7 +69,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) ->
     # Raises ConfigEntryNotReady, ConfigEntryAuthFailed (reauth) or, for an
     # account that is not active, ConfigEntryError.
     await account.async_config_entry_first_refresh()
-    inbox = InboxCoordinator(hass, entry)
+    inbox = InboxCoordinator(hass, entry, client)
     await inbox.async_load()
     entry.async_on_unload(inbox.async_flush)
     # Asks waiting for their answers poll faster and learn of each reply.
@@ -84,7 +84,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClickSendConfigEntry) ->
     )
     assist = AssistBySms(hass, entry)
     entry.runtime_data = ClickSendRuntimeData(
-        client=client, account=account, inbox=inbox, assist=assist
+        client=client,
+        account=account,
+        inbox=inbox,
+        assist_diagnostics=assist.diagnostics,
     )
     await assist.async_start()
     dr.async_get(hass).async_get_or_create(

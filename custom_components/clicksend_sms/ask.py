@@ -28,10 +28,9 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
-from .api import InboundReply
+from .api import InboundReply, number_digits
 from .const import DOMAIN
 from .data import ClickSendConfigEntry
-from .inbox import international
 from .sending import SmsRequest, async_send_sms
 
 _LOGGER = logging.getLogger(__name__)
@@ -46,11 +45,6 @@ FAST_POLL_INTERVAL: Final = timedelta(seconds=5)
 ATTR_ANSWERS_ASK: Final = "answers_ask"
 
 DATA_ASKS: HassKey[dict[str, AskRegistry]] = HassKey(f"{DOMAIN}_asks")
-
-
-def digits(number: str) -> str:
-    """Compare numbers by their digits: push and poll differ in the "+"."""
-    return "".join(char for char in number if char.isdigit())
 
 
 def first_word(text: str) -> str:
@@ -199,7 +193,7 @@ class AskRegistry:
                 ),
                 None,
             )
-        sender = digits(reply.from_number)
+        sender = number_digits(reply.from_number)
         return next(
             (
                 ask
@@ -252,7 +246,7 @@ class AskRegistry:
         sent_at = dt_util.utcnow()
         ask = PendingAsk(
             message_id=message_id,
-            number=digits(result["to"]),
+            number=number_digits(result["to"]),
             answers=answers,
             sent_at=sent_at,
             future=self.hass.loop.create_future(),
@@ -285,7 +279,7 @@ class AskRegistry:
             "answered": True,
             "answer": answer.answer,
             "message": answer.message,
-            "from": international(answer.from_number),
+            "from": answer.from_number,
             "message_id": message_id,
             "waited": waited,
         }

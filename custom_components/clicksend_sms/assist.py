@@ -21,8 +21,8 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .api import ClickSendInputError, message_info
-from .ask import ATTR_ANSWERS_ASK, digits
+from .api import ClickSendInputError, message_info, number_digits
+from .ask import ATTR_ANSWERS_ASK
 from .const import (
     CONF_ASSIST_AGENT,
     CONF_ASSIST_ALLOWED,
@@ -32,10 +32,10 @@ from .const import (
     CONF_SENDER_ID,
     DEFAULT_ASSIST_MAX_PARTS,
     DEFAULT_ASSIST_MAX_PER_HOUR,
+    EVENT_RECEIVED,
     SUBENTRY_TYPE_RECIPIENT,
 )
 from .data import ClickSendConfigEntry
-from .inbox import EVENT_RECEIVED
 from .sending import SmsRequest, async_send_sms
 
 _LOGGER = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def allowed_recipients(entry: ClickSendConfigEntry) -> dict[str, AssistRecipient
             CONF_ASSIST_ALLOWED
         ):
             continue
-        allowed[digits(data[CONF_PHONE_NUMBER])] = AssistRecipient(
+        allowed[number_digits(data[CONF_PHONE_NUMBER])] = AssistRecipient(
             name=subentry.title,
             number=data[CONF_PHONE_NUMBER],
             agent_id=data.get(CONF_ASSIST_AGENT) or conversation.HOME_ASSISTANT_AGENT,
@@ -126,7 +126,7 @@ def sender_key(sender: str) -> str:
     """Read a sender as own_senders keeps them: digits of a number, else casefolded."""
     text = sender.strip()
     if text.lstrip("+").isdigit():
-        return digits(text)
+        return number_digits(text)
     return text.casefold()
 
 
@@ -170,7 +170,7 @@ class AssistBySms:
         # An answer to a question the home asked is no command.
         if ATTR_ANSWERS_ASK in data:
             return
-        sender = digits(data["from"])
+        sender = number_digits(data["from"])
         if sender_key(data["from"]) in self.own:
             self.stats.refused_own_number += 1
             _LOGGER.debug("Not answering an SMS from our own sender ID")
@@ -203,7 +203,7 @@ class AssistBySms:
     async def _async_answer(
         self, recipient: AssistRecipient, text: str, now: datetime
     ) -> None:
-        sender = digits(recipient.number)
+        sender = number_digits(recipient.number)
         conversation_id: str | None = None
         if (known := self._conversations.get(sender)) is not None and (
             known[1] > now - CONVERSATION_TIMEOUT

@@ -41,6 +41,21 @@ MAX_ASSIST_MAX_PARTS: Final = 6
 DEFAULT_ASSIST_MAX_PER_HOUR: Final = 10
 MAX_ASSIST_MAX_PER_HOUR: Final = 100
 
+# Bus events, fired by the inbox (inbox.py) for each new item.
+EVENT_RECEIVED: Final = "clicksend_sms_received"
+EVENT_DELIVERY_REPORT: Final = "clicksend_sms_delivery_report"
+
+
+def signal_received(entry_id: str) -> str:
+    """Dispatcher signal of an account's inbound SMS, for its event entity."""
+    return f"{DOMAIN}_{entry_id}_received"
+
+
+def signal_delivery_report(entry_id: str) -> str:
+    """Dispatcher signal of an account's delivery reports, for its event entity."""
+    return f"{DOMAIN}_{entry_id}_delivery_report"
+
+
 BALANCE_UPDATE_INTERVAL: Final = timedelta(minutes=15)
 
 # Repairs.

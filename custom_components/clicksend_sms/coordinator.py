@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, override
+from typing import override
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -25,21 +26,18 @@ from .const import (
 from .currency import currency_unit
 from .issues import async_update_low_credit_issue
 
-if TYPE_CHECKING:
-    from .data import ClickSendConfigEntry
-
 _LOGGER = logging.getLogger(__name__)
 
 
 class AccountCoordinator(DataUpdateCoordinator[Balance]):
     """Polls the balance; entities go unavailable while ClickSend is out of reach."""
 
-    config_entry: ClickSendConfigEntry
+    config_entry: ConfigEntry
 
     def __init__(
         self,
         hass: HomeAssistant,
-        config_entry: ClickSendConfigEntry,
+        config_entry: ConfigEntry,
         client: ClickSendClient,
     ) -> None:
         """Keep the client."""

@@ -21,8 +21,7 @@ from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 
 from .api import DeliveryKind, classify_delivery
-from .const import DOMAIN
-from .inbox import EVENT_DELIVERY_REPORT, EVENT_RECEIVED
+from .const import DOMAIN, EVENT_DELIVERY_REPORT, EVENT_RECEIVED
 
 TRIGGER_RECEIVED = "sms_received"
 TRIGGER_DELIVERY_REPORT = "delivery_report"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .ask import async_get_asks
 from .const import (
@@ -18,7 +18,9 @@ from .const import (
     CONF_USERNAME,
     CONF_WEBHOOK_ID,
 )
+from .coordinator import AccountCoordinator
 from .data import ClickSendConfigEntry
+from .inbox import InboxCoordinator
 
 TO_REDACT = {CONF_API_KEY, CONF_USERNAME, CONF_WEBHOOK_ID}
 
@@ -35,14 +37,14 @@ def mask_sender_id(sender_id: str | None) -> str | None:
     return sender_id
 
 
-def _polling(coordinator: DataUpdateCoordinator[Any]) -> dict[str, Any]:
-    """How a coordinator's polling goes."""
+def _polling(poller: AccountCoordinator | InboxCoordinator) -> dict[str, Any]:
+    """How the polling of the balance, or of the inbox, goes."""
     return {
-        "last_update_success": coordinator.last_update_success,
-        "last_exception": repr(coordinator.last_exception)
-        if coordinator.last_exception
+        "last_update_success": poller.last_update_success,
+        "last_exception": repr(poller.last_exception)
+        if poller.last_exception
         else None,
-        "update_interval": str(coordinator.update_interval),
+        "update_interval": str(poller.update_interval),
     }
 
 
@@ -88,13 +90,10 @@ async def async_get_config_entry_diagnostics(
             **_polling(inbox),
             "poll_replies": inbox.poll_replies,
             "poll_delivery_reports": inbox.poll_receipts,
-            "replies_fired": inbox.data.replies_fired,
-            "receipts_fired": inbox.data.receipts_fired,
-            "duplicates_skipped": inbox.data.duplicates_skipped,
-            "other_username_skipped": inbox.data.other_username_skipped,
+            **asdict(inbox.stats),
             "remembered": inbox.remembered,
             "polling_behaviour": inbox.polling_behaviour,
         },
         "asks_waiting": async_get_asks(hass, entry.entry_id).waiting,
-        "assist": entry.runtime_data.assist.diagnostics(),
+        "assist": entry.runtime_data.assist_diagnostics(),
     }

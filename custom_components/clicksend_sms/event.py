@@ -10,9 +10,9 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import DeliveryKind, classify_delivery
+from .const import signal_delivery_report, signal_received
 from .data import ClickSendConfigEntry
 from .entity import ClickSendEntity
-from .inbox import signal_delivery_report, signal_received
 
 # Pushed by the inbox coordinator; nothing to limit.
 PARALLEL_UPDATES = 0

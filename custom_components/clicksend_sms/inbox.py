@@ -1,39 +1,43 @@
 """Inbound SMS and delivery reports, fired exactly once.
 
 Items reach us by polling reply.php and delivery.php and by ClickSend's push
-to our webhook; either way they pass through InboxCoordinator.async_process,
-which fires an item only if its fingerprint has not been seen. Fingerprints
+to our webhook (which hands them to InboxCoordinator.async_process); either
+way an item fires only if its fingerprint has not been seen. Fingerprints
 are kept in a bounded, persisted record, so a restart fires nothing twice.
+
+Polling is a plain interval timer, not a DataUpdateCoordinator: no entity
+shows what it fetches, it fires events whether or not an entity listens.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 import hashlib
 import logging
 from typing import Any, Final, Literal, override
 
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.storage import Store
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from .api import (
     ClickSendAuthError,
+    ClickSendClient,
     ClickSendError,
     DeliveryReceipt,
     InboundReply,
+    classify_delivery,
     for_account,
-    inbound_number,
+    number_digits,
 )
-from .api.statuses import classify_delivery
 from .const import (
     CONF_POLL_DELIVERY_REPORTS,
     CONF_POLL_INTERVAL,
@@ -41,14 +45,14 @@ from .const import (
     CONF_USERNAME,
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
+    EVENT_DELIVERY_REPORT,
+    EVENT_RECEIVED,
+    signal_delivery_report,
+    signal_received,
 )
-from .data import ClickSendConfigEntry
 from .record import MAX_IDENTITIES, PollRecord
 
 _LOGGER = logging.getLogger(__name__)
-
-EVENT_RECEIVED: Final = "clicksend_sms_received"
-EVENT_DELIVERY_REPORT: Final = "clicksend_sms_delivery_report"
 
 STORAGE_VERSION: Final = 2
 MAX_FINGERPRINTS: Final = MAX_IDENTITIES
@@ -65,16 +69,6 @@ SAVE_DELAY: Final = 1.0
 FIRE_BATCH: Final = 100
 
 type Source = Literal["poll", "push"]
-
-
-def signal_received(entry_id: str) -> str:
-    """Dispatcher signal for the inbound SMS event entity."""
-    return f"{DOMAIN}_{entry_id}_received"
-
-
-def signal_delivery_report(entry_id: str) -> str:
-    """Dispatcher signal for the delivery report event entity."""
-    return f"{DOMAIN}_{entry_id}_delivery_report"
 
 
 def storage_key(entry_id: str) -> str:
@@ -110,27 +104,14 @@ def _digest(*parts: str) -> str:
     return hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
 
 
-def international(number: str) -> str:
-    """Write a number in E.164, however it came; leave names alone.
-
-    The one reading of numbers, the client's (api.inbound_number): spaces,
-    "00", floats and other scripts' digits, by libphonenumber.
-    """
-    return inbound_number(number)
-
-
-def _digits(number: str) -> str:
-    # Push and poll may spell a number with or without "+": compare digits.
-    return "".join(char for char in number if char.isdigit())
-
-
 def reply_fingerprint(reply: InboundReply) -> str:
     """Identify a reply: sender, text, original message and custom string.
 
     Not unique: the same words twice are two SMS, counted by the record.
     """
+    # Push and poll may spell a number with or without "+": its digits.
     return _digest(
-        _digits(international(reply.from_number)),
+        number_digits(reply.from_number),
         reply.message,
         reply.original_message_id,
         reply.custom_string,
@@ -144,7 +125,7 @@ def receipt_fingerprint(receipt: DeliveryReceipt) -> str:
 
 @dataclass
 class InboxStats:
-    """What the coordinator did, for diagnostics."""
+    """What the inbox did, for diagnostics."""
 
     replies_fired: int = 0
     receipts_fired: int = 0
@@ -153,31 +134,32 @@ class InboxStats:
     other_username_skipped: int = 0
 
 
-class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
-    """Polls for replies and receipts and fires each new one once."""
+class InboxCoordinator:
+    """Polls for replies and receipts, takes pushes, and fires each new one once."""
 
-    config_entry: ClickSendConfigEntry
-
-    def __init__(self, hass: HomeAssistant, config_entry: ClickSendConfigEntry) -> None:
+    def __init__(
+        self, hass: HomeAssistant, config_entry: ConfigEntry, client: ClickSendClient
+    ) -> None:
         """Read the polling options; with both off, nothing is polled."""
+        self.hass = hass
+        self.config_entry = config_entry
+        self.client = client
         options = config_entry.options
         self.poll_replies: bool = options.get(CONF_POLL_REPLIES, True)
         self.poll_receipts: bool = options.get(CONF_POLL_DELIVERY_REPORTS, True)
         interval = int(options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL))
         self._configured_interval = timedelta(seconds=interval)
-        super().__init__(
-            hass,
-            _LOGGER,
-            config_entry=config_entry,
-            name=f"{DOMAIN} inbox {config_entry.title}",
-            update_interval=(
-                timedelta(seconds=interval)
-                if self.poll_replies or self.poll_receipts
-                else None
-            ),
-            always_update=False,
+        self.update_interval: timedelta | None = (
+            self._configured_interval
+            if self.poll_replies or self.poll_receipts
+            else None
         )
-        self.data = InboxStats()
+        # How the last poll went, for diagnostics.
+        self.last_update_success = True
+        self.last_exception: Exception | None = None
+        self.stats = InboxStats()
+        self._stop_timer: CALLBACK_TYPE | None = None
+        self._polling = False
         self._store = FiredStore(
             hass, STORAGE_VERSION, storage_key(config_entry.entry_id)
         )
@@ -201,12 +183,11 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         wanted = self._configured_interval
         if interval is not None:
             wanted = min(interval, wanted)
-        if wanted == self.update_interval:
-            return
-        self.update_interval = wanted
-        if self._unsub_refresh is not None:
-            # Polling has started: the next poll comes after the new interval.
-            self._schedule_refresh()
+        if wanted != self.update_interval:
+            self.update_interval = wanted
+            if self._stop_timer is not None:
+                # Polling has started: the next poll comes after the new interval.
+                self._async_set_timer(wanted)
 
     async def async_load(self) -> None:
         """Read what was fired before the last restart."""
@@ -221,18 +202,44 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
 
     def can_start(self) -> bool:
         """Whether the entry is still there to start: it may have gone meanwhile."""
-        entry = self.config_entry
-        return entry.state in (
+        return self.config_entry.state in (
             ConfigEntryState.SETUP_IN_PROGRESS,
             ConfigEntryState.LOADED,
-        ) and (getattr(entry, "runtime_data", None) is not None)
+        )
 
     async def async_start(self) -> None:
-        """Poll for the first time, and from then on."""
+        """Poll now, then every update_interval until the entry unloads.
+
+        No timer, as for Home Assistant's coordinators, when the entry's
+        system options turn polling off.
+        """
         if self.update_interval is not None:
-            # Poll from now on, whether or not an entity listens.
-            self.config_entry.async_on_unload(self.async_add_listener(lambda: None))
-            await self.async_refresh()
+            if not self.config_entry.pref_disable_polling:
+                self._async_set_timer(self.update_interval)
+            self.config_entry.async_on_unload(lambda: self._async_set_timer(None))
+            await self.async_poll()
+
+    @callback
+    def _async_set_timer(self, interval: timedelta | None) -> None:
+        """Poll every interval from now on; None: no more."""
+        if self._stop_timer is not None:
+            self._stop_timer()
+        self._stop_timer = None
+        if interval is not None:
+            self._stop_timer = async_track_time_interval(
+                self.hass,
+                self._async_tick,
+                interval,
+                name=f"{DOMAIN} inbox {self.config_entry.title}",
+                cancel_on_shutdown=True,
+            )
+
+    @callback
+    def _async_tick(self, _now: datetime) -> None:
+        # Cancelled with the entry, as a coordinator's refresh is.
+        self.config_entry.async_create_background_task(
+            self.hass, self.async_poll(), f"{DOMAIN} inbox poll", eager_start=True
+        )
 
     async def async_flush(self) -> None:
         """Write what was fired now, before an unload or a restart."""
@@ -257,51 +264,60 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
             )
         return self._device_id
 
-    @override
-    async def _async_update_data(self) -> InboxStats:
-        """Poll each endpoint; one failing does not hold back the other's items."""
-        client = self.config_entry.runtime_data.client
+    async def async_poll(self) -> None:
+        """Poll each endpoint; one failing does not hold back the other's items.
+
+        A refused key stops polling and asks for a new one; other failures
+        are retried at the next interval, logged once until polling recovers.
+        A poll still waiting for ClickSend is not joined by another.
+        """
+        if self._polling:
+            return
+        self._polling = True
         failures: list[str] = []
-        refused: ClickSendAuthError | None = None
-        if self.poll_replies:
-            try:
-                replies = await client.get_replies()
-            except ClickSendAuthError as err:
-                refused = err
-            except ClickSendError as err:
-                failures.append(f"reply.php: {err}")
-            else:
+        try:
+            if self.poll_replies:
                 await self._async_take_polled(
+                    "reply.php",
+                    self.client.get_replies,
                     self._replies,
-                    self._for_account(replies),
                     reply_fingerprint,
                     self._fire_reply,
+                    failures,
                 )
-        if self.poll_receipts:
-            try:
-                receipts = await client.get_delivery_receipts()
-            except ClickSendAuthError as err:
-                refused = err
-            except ClickSendError as err:
-                failures.append(f"delivery.php: {err}")
-            else:
+            if self.poll_receipts:
                 await self._async_take_polled(
+                    "delivery.php",
+                    self.client.get_delivery_receipts,
                     self._receipts,
-                    self._for_account(receipts),
                     receipt_fingerprint,
                     self._fire_receipt,
+                    failures,
                 )
-        if refused is not None:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="invalid_auth"
-            ) from refused
+        except ClickSendAuthError as err:
+            self._async_set_timer(None)
+            self._failed(err)
+            self.config_entry.async_start_reauth(self.hass)
+            return
+        finally:
+            self._polling = False
         if failures:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="poll_failed",
-                translation_placeholders={"error": "; ".join(failures)},
+            self._failed(
+                HomeAssistantError(
+                    translation_domain=DOMAIN,
+                    translation_key="poll_failed",
+                    translation_placeholders={"error": "; ".join(failures)},
+                )
             )
-        return self.data
+        elif not self.last_update_success:
+            self.last_update_success = True
+            _LOGGER.info("Polling %s recovered", self.config_entry.title)
+
+    def _failed(self, err: Exception) -> None:
+        if self.last_update_success:
+            _LOGGER.error("Polling %s failed: %s", self.config_entry.title, err)
+        self.last_update_success = False
+        self.last_exception = err
 
     def _for_account[T: (InboundReply, DeliveryReceipt)](
         self, items: Iterable[T]
@@ -310,7 +326,7 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         username = self.config_entry.data[CONF_USERNAME]
         items = list(items)
         kept = [item for item in items if for_account(item, username)]
-        self.data.other_username_skipped += len(items) - len(kept)
+        self.stats.other_username_skipped += len(items) - len(kept)
         return kept
 
     @callback
@@ -348,12 +364,14 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
 
     async def _async_take_polled[T: (InboundReply, DeliveryReceipt)](
         self,
+        endpoint: str,
+        fetch: Callable[[], Awaitable[Iterable[T]]],
         record: PollRecord,
-        items: list[T],
         identify: Callable[[T], str],
         fire: Callable[[T, Source], None],
+        failures: list[str],
     ) -> None:
-        """Fire what a poll answer holds that is new, FIRE_BATCH at a time.
+        """Fetch, then fire what the answer holds that is new, FIRE_BATCH at a time.
 
         A backlog of thousands would otherwise be identified (libphonenumber)
         and fired in one go, Home Assistant answering nothing meanwhile, and
@@ -362,6 +380,14 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         before this answer, so that a crash fires again rather than loses
         what had not fired yet. An empty answer counts too (see record).
         """
+        try:
+            answer = await fetch()
+        except ClickSendAuthError:
+            raise
+        except ClickSendError as err:
+            failures.append(f"{endpoint}: {err}")
+            return
+        items = self._for_account(answer)
         now = dt_util.utcnow().timestamp()
         identities: list[str] = []
         for start in range(0, len(items), FIRE_BATCH):
@@ -383,7 +409,7 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
         self._settle(record, len(items) - len(new), now)
 
     def _settle(self, record: PollRecord, skipped: int, now: float) -> None:
-        self.data.duplicates_skipped += skipped
+        self.stats.duplicates_skipped += skipped
         record.trim(now)
         if record.dirty:
             self._schedule_save()
@@ -417,7 +443,7 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
 
     def _fire_reply(self, reply: InboundReply, source: Source) -> None:
         attributes: dict[str, Any] = {
-            "from": international(reply.from_number),
+            "from": reply.from_number,
             "message": reply.message,
             "original_message": reply.original_message,
             "original_message_id": reply.original_message_id,
@@ -427,7 +453,7 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
             "source": source,
         }
         attributes.update(self.answer_hook(reply))
-        self.data.replies_fired += 1
+        self.stats.replies_fired += 1
         self.hass.bus.async_fire(
             EVENT_RECEIVED,
             {
@@ -451,7 +477,7 @@ class InboxCoordinator(DataUpdateCoordinator[InboxStats]):
             "username": receipt.username,
             "source": source,
         }
-        self.data.receipts_fired += 1
+        self.stats.receipts_fired += 1
         self.hass.bus.async_fire(
             EVENT_DELIVERY_REPORT,
             {

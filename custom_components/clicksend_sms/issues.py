@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DASHBOARD_URL, DOMAIN, ISSUE_LOW_CREDIT
-
-if TYPE_CHECKING:
-    from .data import ClickSendConfigEntry
 
 
 def low_credit_issue_id(entry_id: str) -> str:
@@ -21,7 +17,7 @@ def low_credit_issue_id(entry_id: str) -> str:
 @callback
 def async_update_low_credit_issue(
     hass: HomeAssistant,
-    entry: ClickSendConfigEntry,
+    entry: ConfigEntry,
     balance: float,
     currency: str,
     *,

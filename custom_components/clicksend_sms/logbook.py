@@ -19,8 +19,7 @@ from homeassistant.helpers import device_registry as dr
 
 from .api import DeliveryKind, classify_delivery
 from .api.statuses import status_code_of
-from .const import DOMAIN
-from .inbox import EVENT_DELIVERY_REPORT, EVENT_RECEIVED
+from .const import DOMAIN, EVENT_DELIVERY_REPORT, EVENT_RECEIVED
 
 # An SMS may be 960 characters: the line shows its start.
 MAX_TEXT = 120

@@ -1,10 +1,8 @@
 """ClickSend's push: inbound SMS and delivery reports POSTed to our webhook.
 
-ClickSend's HTTP API v2 document lists form fields (from, message,
-originalmessageid, messageid, status_code, ...); its REST v3 pushes JSON or
-forms with other names (body, original_body, message_id, custom_string,
-status_text, ...). The document is silent on the content type, so both
-encodings and both spellings are accepted.
+Only HTTP is done here: the size, the decoding and the username. The fields
+are read by the client (api.parse_push), in the v2 and the REST v3 spelling.
+ClickSend's document is silent on the content type: forms and JSON are read.
 """
 
 from __future__ import annotations
@@ -24,7 +22,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.util.hass_dict import HassKey
 
-from .api import DeliveryReceipt, InboundReply, for_account, valid_text
+from .api import DeliveryReceipt, InboundReply, for_account, parse_push
 from .const import CONF_USERNAME, CONF_WEBHOOK_ID, DOMAIN
 
 if TYPE_CHECKING:
@@ -38,70 +36,6 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_WAITING = 1000
 
 DATA_PUSH: HassKey[dict[str, PushListener]] = HassKey(f"{DOMAIN}_push")
-
-# Each field, as v2 and v3 name it.
-_REPLY_FIELDS: dict[str, tuple[str, ...]] = {
-    "from": ("from",),
-    "message": ("message", "body"),
-    "original_message": ("originalmessage", "original_body", "original_message"),
-    "original_message_id": ("originalmessageid", "original_message_id"),
-    "original_sender_id": ("originalsenderid", "original_sender_id", "to"),
-    "custom_string": ("customstring", "custom_string"),
-    "username": ("username",),
-}
-_RECEIPT_FIELDS: dict[str, tuple[str, ...]] = {
-    "message_id": ("messageid", "message_id"),
-    "status": ("status", "status_text"),
-    "status_code": ("status_code", "statuscode"),
-    "custom_string": ("customstring", "custom_string"),
-    "username": ("username",),
-}
-
-
-def _field(payload: Mapping[str, Any], names: tuple[str, ...]) -> str:
-    for name in names:
-        value = payload.get(name)
-        if value is not None and str(value) != "":
-            return valid_text(str(value)).strip()
-    return ""
-
-
-def parse_push(payload: Mapping[str, Any]) -> InboundReply | DeliveryReceipt | None:
-    """Read a pushed body as a reply or a receipt; None when it is neither."""
-    reply = {key: _field(payload, names) for key, names in _REPLY_FIELDS.items()}
-    if reply["from"] and reply["message"]:
-        # REST-style pushes name the inbound SMS's own ID message_id, beside
-        # a timestamp; without the timestamp message_id may be a receipt's.
-        has_id = _field(payload, ("timestamp",)) != ""
-        return InboundReply(
-            from_number=reply["from"],
-            message=reply["message"],
-            original_message=reply["original_message"],
-            original_message_id=reply["original_message_id"],
-            original_sender_id=reply["original_sender_id"],
-            custom_string=reply["custom_string"],
-            username=reply["username"],
-            message_id=_field(payload, ("message_id",)) if has_id else "",
-        )
-    receipt = {key: _field(payload, names) for key, names in _RECEIPT_FIELDS.items()}
-    status_code = _status_code(receipt["status_code"])
-    if receipt["message_id"] and (receipt["status"] or status_code is not None):
-        return DeliveryReceipt(
-            message_id=receipt["message_id"],
-            status=receipt["status"],
-            status_code=status_code or 0,
-            custom_string=receipt["custom_string"],
-            username=receipt["username"],
-        )
-    return None
-
-
-def _status_code(text: str) -> int | None:
-    """Read "201", 201 or "201.0"; None for anything else."""
-    try:
-        return int(float(text))
-    except ValueError, OverflowError:
-        return None
 
 
 def _decode(body: bytes | bytearray, content_type: str) -> Mapping[str, Any] | None:

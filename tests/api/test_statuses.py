@@ -43,8 +43,19 @@ def test_classify_delivery(
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [(201, 201), (" 301 ", 301), ("300", 300), (None, 0), ("abc", 0), (True, 0)],
+    [
+        (201, 201),
+        (" 301 ", 301),
+        ("300", 300),
+        ("201.0", 201),
+        (None, None),
+        ("", None),
+        ("abc", None),
+        ("nan", None),
+        ("inf", None),
+        (True, None),
+    ],
 )
-def test_status_code_of_anything(value: object, code: int) -> None:
-    """A hand-fired event's code is read when it is a number, else it is none."""
+def test_status_code_of_anything(value: object, code: int | None) -> None:
+    """A code is read when it is a number, pushed, polled or hand-fired; else none."""
     assert status_code_of(value) == code

@@ -50,10 +50,11 @@ from .numbers import (
     inbound_number,
     normalize_number,
     normalize_recipients,
+    number_digits,
     number_from_digits,
     validate_country,
 )
-from .parser import for_account, receipt_from_fields, reply_from_fields, valid_text
+from .parser import for_account, parse_push, receipt_from_fields, reply_from_fields
 from .statuses import DeliveryKind, DeliveryStatus, classify_delivery
 from .validation import (
     message_info,
@@ -116,10 +117,11 @@ __all__ = [
     "message_info",
     "normalize_number",
     "normalize_recipients",
+    "number_digits",
     "number_from_digits",
+    "parse_push",
     "receipt_from_fields",
     "reply_from_fields",
-    "valid_text",
     "validate_base_url",
     "validate_country",
     "validate_custom_string",

@@ -49,7 +49,7 @@ from .models import (
     RecipientResult,
     SendResult,
 )
-from .numbers import normalize_recipients, validate_country
+from .numbers import normalize_recipients, number_digits, validate_country
 from .parser import (
     parse_balance,
     parse_delivery_receipts,
@@ -77,7 +77,6 @@ _READ_CHUNK: Final = 64 * 1024
 _EXCERPT_SOURCE: Final = 4 * EXCERPT_LENGTH
 _MIN_REDACTED_KEY: Final = 8
 _REDACTED: Final = "***"
-_NOT_DIGITS: Final = re.compile(r"[^0-9]")
 _CDATA_MARKS: Final = re.compile(r"<!\[CDATA\[|\]\]>")
 # Codes that concern the account, not the recipient: when every recipient
 # failed with one of these, the send failed.
@@ -492,7 +491,7 @@ def _match(
     """
     positions: dict[str, deque[int]] = {}
     for index, result in enumerate(results):
-        positions.setdefault(_NOT_DIGITS.sub("", result.to), deque()).append(index)
+        positions.setdefault(number_digits(result.to), deque()).append(index)
     assigned: list[int | None] = []
     for number in chunk:
         queue = positions.get(number.removeprefix("+"))

@@ -123,10 +123,9 @@ def normalize_number(number: str, country: str | None = None) -> str:
             "use digits, spaces, dashes, dots and parentheses after an optional +",
         )
     international = text.startswith(("+", "＋"))
-    digits = _NOT_DIGITS.sub("", text)
     # Separators and other scripts' digits gone, libphonenumber parses
     # several times faster; what it would drop is dropped already.
-    digits = _ascii(digits)
+    digits = _ascii(number_digits(text))
     readings: list[str] = []
     if international or region is not None:
         readings.append(f"+{digits}" if international else digits)
@@ -267,6 +266,11 @@ def number_from_digits(digits: str, country: str | None = None) -> str:
     return valid[0]
 
 
+def number_digits(number: str) -> str:
+    """Keep a number's digits: to compare spellings with and without "+"."""
+    return _NOT_DIGITS.sub("", number)
+
+
 def inbound_number(number: str) -> str:
     """Write the sender of an inbound SMS in E.164, however ClickSend spelt it.
 
@@ -280,10 +284,9 @@ def inbound_number(number: str) -> str:
     candidate = text.removesuffix(".0") if text.endswith(".0") else text
     if not _NUMBER_TEXT.fullmatch(candidate):
         return text
-    digits = _NOT_DIGITS.sub("", candidate)
+    digits = _ascii(number_digits(candidate))
     if not digits:
         return text
-    digits = _ascii(digits)
     if not candidate.startswith(("+", "＋")) and digits.startswith(_EXIT_00):
         digits = digits[len(_EXIT_00) :]
     try:

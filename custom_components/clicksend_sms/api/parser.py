@@ -1,5 +1,5 @@
 # Copyright 2026 The ClickSend SMS for Home Assistant authors. MIT License.
-"""Turn ClickSend's XML answers into the typed models.
+"""Turn ClickSend's XML answers, and the fields it pushes, into the typed models.
 
 The vendor document shows one example per endpoint and is silent on the
 rest, so the parser accepts every plausible variant: one element or many, a
@@ -29,6 +29,8 @@ from .models import (
     InboundReply,
     RecipientResult,
 )
+from .numbers import inbound_number
+from .statuses import status_code_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -200,31 +202,57 @@ def parse_history(body: bytes) -> tuple[HistoryItem, ...]:
     )
 
 
-def reply_from_fields(fields: Mapping[str, Any]) -> InboundReply:
-    """Build a reply from a <reply> element or the form ClickSend pushes.
+# A field's names, as the v2 document (reply.php, delivery.php, v2 pushes)
+# and REST v3 pushes spell them: the first one given is read.
+_CUSTOM_STRING: Final = ("customstring", "custom_string")
+_STATUS_CODE: Final = ("status_code", "statuscode")
 
-    Both use the same names.
-    """
+
+def reply_from_fields(fields: Mapping[str, Any]) -> InboundReply:
+    """Build a reply from a <reply> element or a push, with the sender in E.164."""
     return InboundReply(
-        from_number=_field(fields, "from"),
-        message=_field(fields, "message"),
-        original_message=_field(fields, "originalmessage"),
-        original_message_id=_field(fields, "originalmessageid"),
-        original_sender_id=_field(fields, "originalsenderid"),
-        custom_string=_field(fields, "customstring"),
+        from_number=inbound_number(_field(fields, "from")),
+        message=_field(fields, "message", "body"),
+        original_message=_field(
+            fields, "originalmessage", "original_body", "original_message"
+        ),
+        original_message_id=_field(fields, "originalmessageid", "original_message_id"),
+        original_sender_id=_field(
+            fields, "originalsenderid", "original_sender_id", "to"
+        ),
+        custom_string=_field(fields, *_CUSTOM_STRING),
         username=_field(fields, "username"),
+        # REST-style pushes name the inbound SMS's own ID message_id, beside
+        # a timestamp; without the timestamp message_id may be a receipt's.
+        message_id=_field(fields, "message_id") if _field(fields, "timestamp") else "",
     )
 
 
 def receipt_from_fields(fields: Mapping[str, Any]) -> DeliveryReceipt:
-    """Build a receipt from a <dlr> element or the form ClickSend pushes."""
+    """Build a receipt from a <dlr> element or a push; an unreadable code is 0."""
     return DeliveryReceipt(
-        message_id=_field(fields, "messageid"),
-        status=_field(fields, "status"),
-        status_code=_status_code(_field(fields, "status_code")),
-        custom_string=_field(fields, "customstring"),
+        message_id=_field(fields, "messageid", "message_id"),
+        status=_field(fields, "status", "status_text"),
+        status_code=status_code_of(_field(fields, *_STATUS_CODE)) or 0,
+        custom_string=_field(fields, *_CUSTOM_STRING),
         username=_field(fields, "username"),
     )
+
+
+def parse_push(fields: Mapping[str, Any]) -> InboundReply | DeliveryReceipt | None:
+    """Read a push as a reply, or a receipt (with a status or a readable code).
+
+    None when it is neither: the webhook refuses it.
+    """
+    reply = reply_from_fields(fields)
+    if reply.from_number and reply.message:
+        return reply
+    receipt = receipt_from_fields(fields)
+    if receipt.message_id and (
+        receipt.status or status_code_of(_field(fields, *_STATUS_CODE)) is not None
+    ):
+        return receipt
+    return None
 
 
 def _collection(body: bytes, name: str, item: str, count: str) -> list[Element]:
@@ -298,21 +326,26 @@ def _result_code(element: Element) -> str | None:
     return code[:_NAME_EXCERPT]
 
 
-def _field(element: Mapping[str, Any], name: str) -> str:
-    """Return an element's text; "" when it is missing or empty.
+def _field(element: Mapping[str, Any], *names: str) -> str:
+    """Return the text of the first of the names that has one; "" if none has.
 
     An element with attributes parses as a dict, a repeated one as a list;
     pushed forms may carry numbers.
     """
-    value = element.get(name)
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("#text")
-    if isinstance(value, str):
-        return valid_text(value).strip()
-    if isinstance(value, int | float):
-        return str(value)
+    for name in names:
+        value = element.get(name)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, dict):
+            value = value.get("#text")
+        if isinstance(value, str):
+            text = valid_text(value).strip()
+        elif isinstance(value, int | float):
+            text = str(value)
+        else:
+            continue
+        if text:
+            return text
     return ""
 
 
@@ -341,18 +374,6 @@ def _price(text: str) -> float:
     except ValueError:
         return 0.0
     return price if math.isfinite(price) else 0.0
-
-
-def _status_code(text: str) -> int:
-    """Return the delivery status code, written as "201" or "201.0"; else 0."""
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return int(float(text))
-    except ValueError, OverflowError:
-        return 0
 
 
 def _timestamp(text: str) -> datetime | None:

@@ -72,14 +72,14 @@ def classify_delivery(status: object, status_code: object) -> DeliveryStatus:
     Either may come from a bus event that anyone can fire (over the REST API,
     say): a code that is not a whole number counts as none.
     """
-    if (by_code := _BY_CODE.get(status_code_of(status_code))) is not None:
+    if (by_code := _BY_CODE.get(status_code_of(status_code) or 0)) is not None:
         return by_code
     return _BY_STATUS.get(str(status or "").strip().casefold(), INTERIM)
 
 
-def status_code_of(value: object) -> int:
-    """Read a status code as a number: 0 for none, or for one that is no number."""
+def status_code_of(value: object) -> int | None:
+    """Read a code pushed, polled or hand-fired (201, "201", "201.0"); else None."""
     try:
-        return int(str(value).strip())
-    except ValueError:
-        return 0
+        return int(float(str(value).strip()))
+    except ValueError, OverflowError:
+        return None
