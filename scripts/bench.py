@@ -732,7 +732,7 @@ def bench_numbers() -> list[Row]:
     # Half international, half national (country AU), with separators: the
     # forms people type. libphonenumber's metadata is loaded at import.
     numbers = [
-        f"+61 4{index:02d} {index:03d} {index % 1000:03d}"
+        f"+61 4{index % 100:02d} {index // 100:03d} {index % 1000:03d}"
         if index % 2
         else f"04{index % 100:02d} {index % 1000:03d} {index % 997:03d}"
         for index in range(NUMBERS)
@@ -847,6 +847,7 @@ async def bench_ask(
                 DOMAIN,
                 "ask",
                 {
+                    "config_entry_id": entry.entry_id,
                     "to": NUMBER,
                     "message": "Close the garage?",
                     "answers": ["YES", "NO"],
@@ -856,6 +857,9 @@ async def bench_ask(
             )
         )
         while not registry.waiting:
+            if task.done():
+                # The ask failed before it waited: say why, rather than spin.
+                await task
             await asyncio.sleep(0)
         (question,) = registry.questions
         form = {

@@ -33,7 +33,9 @@ from .data import ClickSendConfigEntry
 from .errors import api_error, input_error
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
+
+    from homeassistant.config_entries import ConfigSubentry
 
 # How many refused recipients an error names, and how many reasons it counts.
 LISTED_REJECTIONS = 5
@@ -79,12 +81,6 @@ class SmsRequest:
     custom_string: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Recipient:
-    number: str
-    sender_id: str | None
-
-
 def _has_letter(text: str) -> bool:
     """Whether any character is a letter (as str.isalpha says)."""
     if text.isascii():
@@ -94,52 +90,75 @@ def _has_letter(text: str) -> bool:
 
 def _resolve_recipients(
     entry: ClickSendConfigEntry, to: list[str], country: str | None
-) -> list[_Recipient]:
-    """Turn names of saved recipients and raw numbers into international numbers."""
-    # The title is the name: the UI's Rename changes only the title, and
-    # skips the form's checks. So a title without a letter is no name (it
-    # could be someone else's number), and a name two recipients share
-    # sends to neither. A saved recipient's number, however it is given,
-    # brings its sender ID.
-    by_name: dict[str, list[_Recipient]] = {}
-    by_number: dict[str, _Recipient] = {}
-    for subentry in entry.subentries.values():
-        recipient = _Recipient(
-            subentry.data[CONF_PHONE_NUMBER], subentry.data.get(CONF_SENDER_ID)
-        )
-        by_number[recipient.number] = recipient
-        if _has_letter(subentry.title):
-            by_name.setdefault(subentry.title.strip().casefold(), []).append(recipient)
-    resolved: dict[str, _Recipient] = {}
+) -> dict[str, str | None]:
+    """Turn names of saved recipients and raw numbers into international numbers.
+
+    Return each number (repeats dropped) with the saved recipient's sender
+    ID, if any. Text with a letter is a name, anything else a number: a
+    name's key always holds a letter, so no number could be read as one.
+    """
+    subentries = entry.subentries.values()
+    # Made when first needed: most sends name no saved recipient by name.
+    by_name: dict[str, list[tuple[str, str | None]]] | None = None
+    by_number: dict[str, str | None] | None = None
+    resolved: dict[str, str | None] = {}
     for item in to:
-        text = item if isinstance(item, NumberFromTemplate) else str(item).strip()
-        if isinstance(text, NumberFromTemplate):
+        if isinstance(item, NumberFromTemplate):
             # Never a name, even when it renders as "inf".
-            number = _read_number(text, country)
-            recipient = by_number.get(number) or _Recipient(number, None)
-        elif (named := by_name.get(text.casefold())) is not None:
+            number = _read_number(item, country)
+        elif _has_letter(text := str(item).strip()):
+            if by_name is None:
+                by_name = _names(subentries)
+            named = by_name.get(text.casefold())
+            if named is None:
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN,
+                    translation_key="unknown_recipient",
+                    translation_placeholders={"name": text},
+                )
             if len(named) > 1:
                 raise ServiceValidationError(
                     translation_domain=DOMAIN,
                     translation_key="ambiguous_recipient",
                     translation_placeholders={"name": text, "count": str(len(named))},
                 )
-            recipient = named[0]
-        elif _has_letter(text):
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="unknown_recipient",
-                translation_placeholders={"name": text},
-            )
+            resolved.setdefault(*named[0])
+            continue
         else:
             number = _read_number(text, country)
-            recipient = by_number.get(number) or _Recipient(number, None)
-        resolved.setdefault(recipient.number, recipient)
+        if number not in resolved:
+            if by_number is None:
+                # A saved recipient's number, however it is given, brings
+                # its sender ID.
+                by_number = {
+                    subentry.data[CONF_PHONE_NUMBER]: subentry.data.get(CONF_SENDER_ID)
+                    for subentry in subentries
+                }
+            resolved[number] = by_number.get(number)
     if not resolved:
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="no_recipients"
         )
-    return list(resolved.values())
+    return resolved
+
+
+def _names(
+    subentries: Iterable[ConfigSubentry],
+) -> dict[str, list[tuple[str, str | None]]]:
+    """Index the saved recipients' numbers and sender IDs by name.
+
+    The title is the name: the UI's Rename changes only the title, and
+    skips the form's checks. So a title without a letter is no name (it
+    could be someone else's number), and a name two recipients share sends
+    to neither.
+    """
+    by_name: dict[str, list[tuple[str, str | None]]] = {}
+    for subentry in subentries:
+        if _has_letter(subentry.title):
+            by_name.setdefault(subentry.title.strip().casefold(), []).append(
+                (subentry.data[CONF_PHONE_NUMBER], subentry.data.get(CONF_SENDER_ID))
+            )
+    return by_name
 
 
 def _aware(when: datetime) -> datetime:
@@ -212,12 +231,12 @@ async def async_send(
         # The action's sender ID, else the recipient's, else the account's;
         # the client checks them all, with the rest, before sending.
         sent = await runtime.client.send_sms(
-            [recipient.number for recipient in recipients],
+            list(recipients),
             message,
             sender_id=request.sender_id or options.get(CONF_SENDER_ID),
             sender_ids=None
             if request.sender_id
-            else {r.number: r.sender_id for r in recipients if r.sender_id},
+            else {number: sender for number, sender in recipients.items() if sender},
             schedule=_aware(request.schedule) if request.schedule else None,
             custom_string=request.custom_string,
         )
@@ -228,8 +247,8 @@ async def async_send(
             runtime.account.credit_exhausted()
         raise api_error(err) from err
 
-    accepted = sent.accepted
     rejected = sent.rejected
+    accepted = len(rejected) < len(sent.recipients)
     if accepted:
         runtime.account.balance_changed()
     if any(result.result_code == CODE_LOW_CREDIT for result in rejected):
