@@ -847,3 +847,8 @@ async def test_rename_cannot_send_to_the_wrong_person(
         DOMAIN, "send_sms", {"to": ["+61411111111"], "message": "Hi"}, blocking=True
     )
     assert [sent.to for sent in simulator.sent] == ["+61411111111"]
+    # And it no longer shares Alex's new name.
+    await hass.services.async_call(
+        DOMAIN, "send_sms", {"to": ["Alexandra"], "message": "Hi, Alex"}, blocking=True
+    )
+    assert [sent.to for sent in simulator.sent] == ["+61411111111"] * 2

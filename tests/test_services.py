@@ -94,6 +94,8 @@ async def test_schedule_is_sent_as_unix_time(
     ("data", "key"),
     [
         ({"to": ["Nobody"], "message": "x"}, "unknown_recipient"),
+        # Letters of other scripts make a name too.
+        ({"to": ["Zoë"], "message": "x"}, "unknown_recipient"),
         ({"to": ["12"], "message": "x"}, "invalid_number"),
         ({"to": ["0400000001"], "message": "x"}, "invalid_number"),
         ({"to": [REAL_NUMBER], "message": "  "}, "empty_message"),

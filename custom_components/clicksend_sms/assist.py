@@ -36,7 +36,7 @@ from .const import (
     SUBENTRY_TYPE_RECIPIENT,
 )
 from .data import ClickSendConfigEntry
-from .sending import SmsRequest, async_send_sms
+from .sending import SmsRequest, async_send
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -232,7 +232,7 @@ class AssistBySms:
             # The agent said nothing.
             answer = "OK"
         try:
-            await async_send_sms(
+            await async_send(
                 self.hass,
                 self.entry,
                 SmsRequest(

@@ -38,7 +38,7 @@ from .const import (
 )
 from .data import ClickSendConfigEntry
 from .entity import ClickSendEntity
-from .sending import SmsRequest, async_send_sms
+from .sending import SmsRequest, async_send
 from .services import recipient, without_blank_rows
 
 # Sending is not limited here: ClickSend queues messages itself.
@@ -103,7 +103,7 @@ class ClickSendRecipientNotifyEntity(ClickSendEntity, NotifyEntity):
     @override
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Text the recipient; the title, when given, is the first line."""
-        await async_send_sms(
+        await async_send(
             self.hass,
             self._entry,
             SmsRequest(to=[self._number], message=message, title=title),
@@ -174,7 +174,7 @@ class ClickSendNotificationService(BaseNotificationService):
                 translation_key="invalid_notify_data",
                 translation_placeholders={"error": str(err)},
             ) from err
-        await async_send_sms(
+        await async_send(
             self.hass,
             self._entry,
             SmsRequest(

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -21,6 +22,7 @@ from .api import (
     ClickSendInputError,
     InsufficientCreditError,
     RecipientResult,
+    SendResult,
     normalize_number,
     number_from_digits,
     validate_country,
@@ -30,9 +32,15 @@ from .const import CONF_COUNTRY, CONF_PHONE_NUMBER, CONF_SENDER_ID, DOMAIN
 from .data import ClickSendConfigEntry
 from .errors import api_error, input_error
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from homeassistant.config_entries import ConfigSubentry
+
 # How many refused recipients an error names, and how many reasons it counts.
 LISTED_REJECTIONS = 5
 LISTED_REASONS = 3
+_ASCII_LETTER: Final = re.compile("[A-Za-z]")
 
 
 class NumberFromTemplate(str):
@@ -73,60 +81,84 @@ class SmsRequest:
     custom_string: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Recipient:
-    number: str
-    sender_id: str | None
+def _has_letter(text: str) -> bool:
+    """Whether any character is a letter (as str.isalpha says)."""
+    if text.isascii():
+        return _ASCII_LETTER.search(text) is not None
+    return any(char.isalpha() for char in text)
 
 
 def _resolve_recipients(
     entry: ClickSendConfigEntry, to: list[str], country: str | None
-) -> list[_Recipient]:
-    """Turn names of saved recipients and raw numbers into international numbers."""
-    saved = [
-        _Recipient(subentry.data[CONF_PHONE_NUMBER], subentry.data.get(CONF_SENDER_ID))
-        for subentry in entry.subentries.values()
-    ]
-    # The title is the name: the UI's Rename changes only the title, and
-    # skips the form's checks. So a title without a letter is no name (it
-    # could be someone else's number), and a name two recipients share
-    # sends to neither.
-    by_name: dict[str, list[_Recipient]] = {}
-    for subentry, recipient in zip(entry.subentries.values(), saved, strict=True):
-        if any(char.isalpha() for char in subentry.title):
-            by_name.setdefault(subentry.title.strip().casefold(), []).append(recipient)
-    # A saved recipient's number, however it is given, brings its sender ID.
-    by_number = {recipient.number: recipient for recipient in saved}
-    resolved: dict[str, _Recipient] = {}
+) -> dict[str, str | None]:
+    """Turn names of saved recipients and raw numbers into international numbers.
+
+    Return each number (repeats dropped) with the saved recipient's sender
+    ID, if any. Text with a letter is a name, anything else a number: a
+    name's key always holds a letter, so no number could be read as one.
+    """
+    subentries = entry.subentries.values()
+    # Made when first needed: most sends name no saved recipient by name.
+    by_name: dict[str, list[tuple[str, str | None]]] | None = None
+    by_number: dict[str, str | None] | None = None
+    resolved: dict[str, str | None] = {}
     for item in to:
-        text = item if isinstance(item, NumberFromTemplate) else str(item).strip()
-        if isinstance(text, NumberFromTemplate):
+        if isinstance(item, NumberFromTemplate):
             # Never a name, even when it renders as "inf".
-            number = _read_number(text, country)
-            recipient = by_number.get(number) or _Recipient(number, None)
-        elif (named := by_name.get(text.casefold())) is not None:
+            number = _read_number(item, country)
+        elif _has_letter(text := str(item).strip()):
+            if by_name is None:
+                by_name = _names(subentries)
+            named = by_name.get(text.casefold())
+            if named is None:
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN,
+                    translation_key="unknown_recipient",
+                    translation_placeholders={"name": text},
+                )
             if len(named) > 1:
                 raise ServiceValidationError(
                     translation_domain=DOMAIN,
                     translation_key="ambiguous_recipient",
                     translation_placeholders={"name": text, "count": str(len(named))},
                 )
-            recipient = named[0]
-        elif any(char.isalpha() for char in text):
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="unknown_recipient",
-                translation_placeholders={"name": text},
-            )
+            resolved.setdefault(*named[0])
+            continue
         else:
             number = _read_number(text, country)
-            recipient = by_number.get(number) or _Recipient(number, None)
-        resolved.setdefault(recipient.number, recipient)
+        if number not in resolved:
+            if by_number is None:
+                # A saved recipient's number, however it is given, brings
+                # its sender ID.
+                by_number = {
+                    subentry.data[CONF_PHONE_NUMBER]: subentry.data.get(CONF_SENDER_ID)
+                    for subentry in subentries
+                }
+            resolved[number] = by_number.get(number)
     if not resolved:
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="no_recipients"
         )
-    return list(resolved.values())
+    return resolved
+
+
+def _names(
+    subentries: Iterable[ConfigSubentry],
+) -> dict[str, list[tuple[str, str | None]]]:
+    """Index the saved recipients' numbers and sender IDs by name.
+
+    The title is the name: the UI's Rename changes only the title, and
+    skips the form's checks. So a title without a letter is no name (it
+    could be someone else's number), and a name two recipients share sends
+    to neither.
+    """
+    by_name: dict[str, list[tuple[str, str | None]]] = {}
+    for subentry in subentries:
+        if _has_letter(subentry.title):
+            by_name.setdefault(subentry.title.strip().casefold(), []).append(
+                (subentry.data[CONF_PHONE_NUMBER], subentry.data.get(CONF_SENDER_ID))
+            )
+    return by_name
 
 
 def _aware(when: datetime) -> datetime:
@@ -145,7 +177,7 @@ def _describe(result: RecipientResult) -> str:
     return f"{result.to}: {_reason(result)}"
 
 
-def _summarise(rejected: list[RecipientResult]) -> str:
+def _summarise(rejected: Sequence[RecipientResult]) -> str:
     """Name the first few refused recipients, and count the rest by reason.
 
     3,000 refusals listed in full make an error (and a log line) of 100 KB.
@@ -170,7 +202,18 @@ async def async_send_sms(
     *,
     partial_ok: bool = False,
 ) -> dict[str, Any]:
-    """Send the request and return the per-recipient results.
+    """Send the request; return the per-recipient results, the action's response."""
+    return sms_response(await async_send(hass, entry, request, partial_ok=partial_ok))
+
+
+async def async_send(
+    hass: HomeAssistant,
+    entry: ClickSendConfigEntry,
+    request: SmsRequest,
+    *,
+    partial_ok: bool = False,
+) -> SendResult:
+    """Send the request and return the client's result.
 
     When some recipients were refused, raise unless partial_ok (the caller
     asked for the response); raise in any case when none was accepted.
@@ -188,12 +231,12 @@ async def async_send_sms(
         # The action's sender ID, else the recipient's, else the account's;
         # the client checks them all, with the rest, before sending.
         sent = await runtime.client.send_sms(
-            [recipient.number for recipient in recipients],
+            list(recipients),
             message,
             sender_id=request.sender_id or options.get(CONF_SENDER_ID),
             sender_ids=None
             if request.sender_id
-            else {r.number: r.sender_id for r in recipients if r.sender_id},
+            else {number: sender for number, sender in recipients.items() if sender},
             schedule=_aware(request.schedule) if request.schedule else None,
             custom_string=request.custom_string,
         )
@@ -204,9 +247,8 @@ async def async_send_sms(
             runtime.account.credit_exhausted()
         raise api_error(err) from err
 
-    ordered = sent.recipients
-    accepted = sent.accepted
-    rejected = [result for result in ordered if not result.accepted]
+    rejected = sent.rejected
+    accepted = len(rejected) < len(sent.recipients)
     if accepted:
         runtime.account.balance_changed()
     if any(result.result_code == CODE_LOW_CREDIT for result in rejected):
@@ -222,6 +264,12 @@ async def async_send_sms(
                 "rejected": _summarise(rejected),
             },
         )
+    return sent
+
+
+def sms_response(sent: SendResult) -> dict[str, Any]:
+    """Build the action's response: what each recipient's message became."""
+    ordered = sent.recipients
     return {
         "recipient_count": len(ordered),
         "total_price": sent.total_price,

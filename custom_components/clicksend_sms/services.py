@@ -24,7 +24,7 @@ from .ask import DEFAULT_TIMEOUT, async_get_asks, validate_answers, validate_tim
 from .const import CONF_COUNTRY, CONF_SENDER_ID, DOMAIN
 from .data import ClickSendConfigEntry
 from .errors import api_error
-from .sending import NumberFromTemplate, SmsRequest, async_send_sms
+from .sending import NumberFromTemplate, SmsRequest, async_send, sms_response
 
 SERVICE_SEND_SMS = "send_sms"
 SERVICE_GET_HISTORY = "get_history"
@@ -150,10 +150,10 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
         country=call.data.get(ATTR_COUNTRY),
         custom_string=call.data.get(ATTR_CUSTOM_STRING),
     )
-    response = await async_send_sms(
-        call.hass, entry, request, partial_ok=call.return_response
-    )
-    return response if call.return_response else None
+    sent = await async_send(call.hass, entry, request, partial_ok=call.return_response)
+    # The response is built only when asked for: 10,000 recipients make as
+    # many dicts.
+    return sms_response(sent) if call.return_response else None
 
 
 async def _async_ask(call: ServiceCall) -> ServiceResponse:

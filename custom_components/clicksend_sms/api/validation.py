@@ -45,6 +45,7 @@ GSM7_BASIC: Final = frozenset(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 GSM7_EXTENSION: Final = frozenset("\f^{}\\[~]|€")
+_GSM7: Final = GSM7_BASIC | GSM7_EXTENSION
 
 # Characters per single SMS, and per part of a concatenated one (the rest
 # of each part carries the header that joins them).
@@ -90,16 +91,21 @@ def message_info(message: str) -> MessageInfo:
     check_text(message, "message")
     if len(message) > MAX_MESSAGE_LENGTH:
         raise MessageTooLongError(len(message), MAX_MESSAGE_LENGTH)
-    if all(char in GSM7_BASIC or char in GSM7_EXTENSION for char in message):
-        widths = [2 if char in GSM7_EXTENSION else 1 for char in message]
-        single, part = _GSM7_SINGLE, _GSM7_PART
-        encoding = Encoding.GSM7
-    else:
-        widths = [2 if ord(char) > _BMP_END else 1 for char in message]
-        single, part = _UNICODE_SINGLE, _UNICODE_PART
-        encoding = Encoding.UNICODE
-    length = sum(widths)
-    return MessageInfo(encoding, length, _count_parts(widths, length, single, part))
+    characters = set(message)
+    if characters <= _GSM7:
+        double = characters & GSM7_EXTENSION
+        length = len(message) + sum(message.count(char) for char in double)
+        if length <= _GSM7_SINGLE:
+            return MessageInfo(Encoding.GSM7, length, 1)
+        widths = [2 if char in double else 1 for char in message]
+        parts = _count_parts(widths, _GSM7_PART)
+        return MessageInfo(Encoding.GSM7, length, parts)
+    # UTF-16 code units: check_text let no lone surrogate through.
+    length = len(message.encode("utf-16-le")) // 2
+    if length <= _UNICODE_SINGLE:
+        return MessageInfo(Encoding.UNICODE, length, 1)
+    widths = [2 if ord(char) > _BMP_END else 1 for char in message]
+    return MessageInfo(Encoding.UNICODE, length, _count_parts(widths, _UNICODE_PART))
 
 
 def check_text(text: str, field: str) -> str:
@@ -115,10 +121,8 @@ def check_text(text: str, field: str) -> str:
     return text
 
 
-def _count_parts(widths: list[int], length: int, single: int, part: int) -> int:
-    """Pack the characters into parts; a two-unit character is never split."""
-    if length <= single:
-        return 1
+def _count_parts(widths: list[int], part: int) -> int:
+    """Pack a long message into parts; a two-unit character is never split."""
     parts, used = 1, 0
     for width in widths:
         if used + width > part:
