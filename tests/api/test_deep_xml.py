@@ -23,7 +23,7 @@ def test_deep_nesting_is_refused_at_once() -> None:
 
 
 def test_large_flat_and_large_broken_answers_are_read_as_before() -> None:
-    """Checked for depth, a big ordinary answer parses; a broken one says so."""
+    """A big ordinary answer parses, depth limit and all; a broken one says so."""
     reply = (
         b"<reply><from>+61411111111</from><message>hi</message>"
         b"<username>demo</username></reply>"

@@ -44,14 +44,49 @@ _UTF8_BOM: Final = b"\xef\xbb\xbf"
 _DTD: Final = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _NAME_EXCERPT: Final = 40
 # ClickSend's answers nest four levels deep. Building dicts for megabytes of
-# nesting stalls the event loop for seconds at every poll; expat alone finds
-# the depth in microseconds, so answers this large are checked first.
+# nesting stalls for seconds: xmltodict's own pass stops at the first level
+# deeper than this (see _DepthLimitedExpat).
 MAX_DEPTH: Final = 32
-_DEPTH_CHECK_FROM: Final = 64 * 1024
 
 
 class _TooDeepError(Exception):
     """Raised inside expat's handler to stop at the first level too deep."""
+
+
+class _DepthLimitedParser:
+    """An expat parser whose start handler refuses elements nested too deep.
+
+    Given to xmltodict through its `expat=` hook, so that one pass both
+    builds the dicts and checks the depth (a pass of its own cost a quarter
+    of the parse). Every other attribute is the real parser's.
+    """
+
+    def __init__(self, parser: Any) -> None:
+        object.__setattr__(self, "_parser", parser)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._parser, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "StartElementHandler":
+            build = value
+            path: list[object] = build.__self__.path
+
+            def start(name: str, attributes: Any) -> None:
+                build(name, attributes)
+                if len(path) > MAX_DEPTH:
+                    raise _TooDeepError
+
+            value = start
+        setattr(self._parser, name, value)
+
+
+class _DepthLimitedExpat:
+    """What xmltodict takes for the expat module: makes depth-limited parsers."""
+
+    @staticmethod
+    def ParserCreate(*args: Any) -> _DepthLimitedParser:  # noqa: N802 (expat's name)
+        return _DepthLimitedParser(expat.ParserCreate(*args))
 
 
 Element = dict[str, Any]
@@ -71,12 +106,14 @@ def load_document(body: bytes) -> Element:
         text = body.removeprefix(_UTF8_BOM).decode("utf-8")
     except UnicodeDecodeError:
         raise ClickSendResponseError("the answer is not UTF-8 text") from None
-    if len(text) > _DEPTH_CHECK_FROM and _too_deep(text):
+    try:
+        document = xmltodict.parse(
+            text, expat=_DepthLimitedExpat, disable_entities=True
+        )
+    except _TooDeepError:
         raise ClickSendResponseError(
             f"the answer nests elements deeper than {MAX_DEPTH} levels"
-        )
-    try:
-        document = xmltodict.parse(text, disable_entities=True)
+        ) from None
     except (ExpatError, ValueError) as err:
         raise ClickSendResponseError(f"the answer is not XML ({err})") from err
     # xmltodict returns a dict with exactly the root element.
@@ -88,32 +125,6 @@ def load_document(body: bytes) -> Element:
         )
     # An empty root, or one holding only text, has no elements.
     return children if isinstance(children, dict) else {}
-
-
-def _too_deep(text: str) -> bool:
-    """Whether elements nest deeper than MAX_DEPTH; malformed is left to xmltodict."""
-    parser = expat.ParserCreate()
-    depth = 0
-
-    def start(_name: str, _attributes: dict[str, str]) -> None:
-        nonlocal depth
-        depth += 1
-        if depth > MAX_DEPTH:
-            raise _TooDeepError
-
-    def end(_name: str) -> None:
-        nonlocal depth
-        depth -= 1
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    try:
-        parser.Parse(text, True)
-    except _TooDeepError:
-        return True
-    except ExpatError:
-        return False
-    return False
 
 
 def parse_balance(body: bytes) -> Balance:
