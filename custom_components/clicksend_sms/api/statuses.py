@@ -70,7 +70,7 @@ def classify_delivery(status: object, status_code: object) -> DeliveryStatus:
     """Sort a report by its code, else by ClickSend's words; interim otherwise.
 
     Either may come from a bus event that anyone can fire (over the REST API,
-    say): a code that is not a whole number counts as none.
+    say): a code that is no number counts as none; "201.0" is 201.
     """
     if (by_code := _BY_CODE.get(status_code_of(status_code) or 0)) is not None:
         return by_code
