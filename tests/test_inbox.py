@@ -794,7 +794,7 @@ async def test_polling_turned_off_in_the_system_options(
 
 
 def _held_replies() -> tuple[Any, asyncio.Event, asyncio.Event]:
-    """A reply.php that holds its first answer until told to give it."""
+    """Make a reply.php that holds its first answer until told to give it."""
     asked, answer = asyncio.Event(), asyncio.Event()
     get_replies = ClickSendClient.get_replies
 
