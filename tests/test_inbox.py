@@ -791,3 +791,70 @@ async def test_polling_turned_off_in_the_system_options(
     await _next_poll(hass, freezer)
     polled = [r.endpoint for r in simulator.requests]
     assert polled.count("reply.php") == 1
+
+
+def _held_replies() -> tuple[Any, asyncio.Event, asyncio.Event]:
+    """Make a reply.php that holds its first answer until told to give it."""
+    asked, answer = asyncio.Event(), asyncio.Event()
+    get_replies = ClickSendClient.get_replies
+
+    async def _held(client: ClickSendClient) -> tuple[InboundReply, ...]:
+        if not asked.is_set():
+            asked.set()
+            await answer.wait()
+        return await get_replies(client)
+
+    return _held, asked, answer
+
+
+@pytest.mark.parametrize("mode", ["queue", "inbox"])
+async def test_a_reload_during_the_first_poll_fires_nothing_twice(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    mode: str,
+) -> None:
+    """The poll at start-up goes with the entry, as the timer's polls do.
+
+    Reloaded while it waited for ClickSend, it fires nothing afterwards: the
+    reloaded entry fires each SMS once.
+    """
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    held, asked, answer = _held_replies()
+    simulator.set_mode(mode)
+    simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="once")
+    hass.set_state(CoreState.not_running)
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    with patch.object(ClickSendClient, "get_replies", held):
+        await hass.async_start()
+        await asked.wait()
+        assert await hass.config_entries.async_reload(config_entry.entry_id)
+        answer.set()
+        await hass.async_block_till_done(wait_background_tasks=True)
+        await _next_poll(hass, freezer)
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert [event.data["message"] for event in received] == ["once"]
+
+
+async def test_an_unload_during_the_first_poll_fires_nothing(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    config_entry: MockConfigEntry,
+) -> None:
+    """Nothing fires, nothing more is polled, once the entry has gone."""
+    received = async_capture_events(hass, EVENT_RECEIVED)
+    held, asked, answer = _held_replies()
+    simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="late")
+    hass.set_state(CoreState.not_running)
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    with patch.object(ClickSendClient, "get_replies", held):
+        await hass.async_start()
+        await asked.wait()
+        assert await hass.config_entries.async_unload(config_entry.entry_id)
+        answer.set()
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert received == []
+    assert "delivery.php" not in {request.endpoint for request in simulator.requests}

@@ -20,10 +20,15 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from clicksend_simulator import DEMO_USERNAME, ClickSendSimulator
 from custom_components.clicksend_sms import record as record_module
-from custom_components.clicksend_sms.api import InboundReply
+from custom_components.clicksend_sms.api import (
+    InboundReply,
+    receipt_from_fields,
+    reply_from_fields,
+)
 from custom_components.clicksend_sms.const import EVENT_DELIVERY_REPORT, EVENT_RECEIVED
 from custom_components.clicksend_sms.inbox import (
     FIRE_BATCH,
+    receipt_fingerprint,
     reply_fingerprint,
     storage_key,
 )
@@ -289,6 +294,51 @@ def record_fingerprint(number: str, message: str) -> str:
             username="",
         )
     )
+
+
+# Fingerprints as the previous version (before api.number_digits and
+# api.status_code_of) computed them: a stored record must still know them.
+_REPLY_FINGERPRINTS = {
+    "+61411111111": "205d109bb6914549e20a4960112d4171",
+    "0061411111111": "205d109bb6914549e20a4960112d4171",
+    "61411111111.0": "205d109bb6914549e20a4960112d4171",
+    "\u0666\u0661\u0664\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661": (
+        "205d109bb6914549e20a4960112d4171"
+    ),
+    "ClickSend": "c9ed21b395541e031961410c01264fe7",
+    # Digits that are not decimal digits, in a sender left as it came.
+    "Shop\u00b2": "5b1d1bab42975e4aaf1d63fe182c0fe9",
+    "\u2460\u2461": "8a0c9dfc895efc41fe8b7f19c7f8dd95",
+}
+_RECEIPT_FINGERPRINTS = {
+    "201": "981b8c3f760919873a4366119643dee5",
+    "201.0": "981b8c3f760919873a4366119643dee5",
+    # Beyond a float's precision: the code as written.
+    "12345678901234567890": "a435e1cafbe0f99b2b7a62f3e4d93fb4",
+}
+
+
+@pytest.mark.parametrize(("sender", "fingerprint"), _REPLY_FINGERPRINTS.items())
+def test_reply_fingerprints_are_those_stored_before(
+    sender: str, fingerprint: str
+) -> None:
+    """An upgrade re-fires nothing that the previous version recorded."""
+    fields = {
+        "from": sender,
+        "message": "Yes",
+        "originalmessageid": "M1",
+        "customstring": "c",
+    }
+    assert reply_fingerprint(reply_from_fields(fields)) == fingerprint
+
+
+@pytest.mark.parametrize(("code", "fingerprint"), _RECEIPT_FINGERPRINTS.items())
+def test_receipt_fingerprints_are_those_stored_before(
+    code: str, fingerprint: str
+) -> None:
+    """The same for delivery reports, whatever their code."""
+    fields = {"messageid": "M1", "status": "Delivered", "status_code": code}
+    assert receipt_fingerprint(receipt_from_fields(fields)) == fingerprint
 
 
 def test_behaviour_detected_from_two_answers() -> None:

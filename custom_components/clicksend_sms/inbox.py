@@ -217,7 +217,13 @@ class InboxCoordinator:
             if not self.config_entry.pref_disable_polling:
                 self._async_set_timer(self.update_interval)
             self.config_entry.async_on_unload(lambda: self._async_set_timer(None))
-            await self.async_poll()
+            # Cancelled with the entry, as the timer's polls are: a reload
+            # while it waits for ClickSend must not let it fire afterwards
+            # (the reloaded entry, its record read already, would fire again).
+            poll = self._async_poll_in_background()
+            await asyncio.wait((poll,))
+            if not poll.cancelled():
+                poll.result()
 
     @callback
     def _async_set_timer(self, interval: timedelta | None) -> None:
@@ -236,8 +242,12 @@ class InboxCoordinator:
 
     @callback
     def _async_tick(self, _now: datetime) -> None:
+        self._async_poll_in_background()
+
+    @callback
+    def _async_poll_in_background(self) -> asyncio.Task[None]:
         # Cancelled with the entry, as a coordinator's refresh is.
-        self.config_entry.async_create_background_task(
+        return self.config_entry.async_create_background_task(
             self.hass, self.async_poll(), f"{DOMAIN} inbox poll", eager_start=True
         )
 

@@ -54,6 +54,11 @@ def test_classify_delivery(
         ("nan", None),
         ("inf", None),
         (True, None),
+        # Beyond a float's precision, as written.
+        ("12345678901234567890", 12345678901234567890),
+        # More digits than str() writes.
+        pytest.param(10**5000, None, id="huge-int"),
+        pytest.param("9" * 5000, None, id="huge-text"),
     ],
 )
 def test_status_code_of_anything(value: object, code: int | None) -> None:

@@ -63,7 +63,6 @@ _ALPHA2_LENGTH: Final = 2
 # are "#", "x" and "ext" (extensions cannot be texted).
 _NUMBER_TEXT: Final = re.compile(r"[+＋]?[\d\s\-\u2010-\u2015\u2212.()/]*")
 _ASCII_DIGITS: Final = re.compile(r"[0-9]+")
-_NOT_DIGITS: Final = re.compile(r"\D")
 _EXIT_00: Final = "00"
 # An extension written after a number: "x12", "ext. 12", "#12", ";ext=12".
 _EXTENSION: Final = re.compile(
@@ -267,8 +266,12 @@ def number_from_digits(digits: str, country: str | None = None) -> str:
 
 
 def number_digits(number: str) -> str:
-    """Keep a number's digits: to compare spellings with and without "+"."""
-    return _NOT_DIGITS.sub("", number)
+    """Keep a number's digits: to compare spellings with and without "+".
+
+    Every character that str.isdigit takes, as the fingerprints stored by
+    earlier versions were computed: "Shop²" keeps its "²".
+    """
+    return "".join(filter(str.isdigit, number))
 
 
 def inbound_number(number: str) -> str:

@@ -70,7 +70,7 @@ def classify_delivery(status: object, status_code: object) -> DeliveryStatus:
     """Sort a report by its code, else by ClickSend's words; interim otherwise.
 
     Either may come from a bus event that anyone can fire (over the REST API,
-    say): a code that is not a whole number counts as none.
+    say): a code that is no number counts as none; "201.0" is 201.
     """
     if (by_code := _BY_CODE.get(status_code_of(status_code) or 0)) is not None:
         return by_code
@@ -78,8 +78,21 @@ def classify_delivery(status: object, status_code: object) -> DeliveryStatus:
 
 
 def status_code_of(value: object) -> int | None:
-    """Read a code pushed, polled or hand-fired (201, "201", "201.0"); else None."""
+    """Read a code pushed, polled or hand-fired (201, "201", "201.0"); else None.
+
+    Whole numbers are read as written, not through a float that would round
+    those beyond its precision.
+    """
     try:
-        return int(float(str(value).strip()))
+        # str() refuses an int of more than 4,300 digits.
+        text = str(value).strip()
+    except ValueError:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return int(float(text))
     except ValueError, OverflowError:
         return None
