@@ -96,6 +96,27 @@ async def test_lone_surrogates_are_made_valid_text(
     assert json.loads(state.as_dict_json)["attributes"]["message"] == "ok \ufffd"
 
 
+async def test_a_status_code_beyond_64_bits_is_no_code(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """A code of 1e30 is no code: with a status it fires as 0, alone refused.
+
+    Such a number in the event entity's attributes would make every write of
+    Home Assistant's states fail (orjson holds 64 bits).
+    """
+    reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    body = '{"messageid": "M1", "status": "Delivered", "status_code": 1e30}'
+    assert await _post(hass_client_no_auth, body, "application/json") == 200
+    body = '{"messageid": "M2", "status_code": "100000000000000000000"}'
+    assert await _post(hass_client_no_auth, body, "application/json") == 400
+    await hass.async_block_till_done()
+    assert [event.data["status_code"] for event in reports] == [0]
+    state = hass.states.get("event.demo_delivery_report")
+    assert json.loads(state.as_dict_json)["attributes"]["status_code"] == 0
+
+
 @pytest.mark.parametrize(
     "options", [{"poll_replies": False, "poll_delivery_reports": False}]
 )

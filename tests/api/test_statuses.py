@@ -56,6 +56,10 @@ def test_classify_delivery(
         (True, None),
         # Beyond a float's precision, as written.
         ("12345678901234567890", 12345678901234567890),
+        # Beyond 64 bits: Home Assistant's JSON could not write it.
+        ("18446744073709551616", None),
+        ("1e30", None),
+        ("-9223372036854775809", None),
         # More digits than str() writes.
         pytest.param(10**5000, None, id="huge-int"),
         pytest.param("9" * 5000, None, id="huge-text"),

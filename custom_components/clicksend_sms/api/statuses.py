@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
 
 class DeliveryKind(StrEnum):
@@ -77,6 +78,11 @@ def classify_delivery(status: object, status_code: object) -> DeliveryStatus:
     return _BY_STATUS.get(str(status or "").strip().casefold(), INTERIM)
 
 
+# The integers Home Assistant's JSON (orjson) writes: 64 bits, signed or not.
+_MIN_CODE: Final = -(2**63)
+_MAX_CODE: Final = 2**64 - 1
+
+
 def status_code_of(value: object) -> int | None:
     """Read a code pushed, polled or hand-fired (201, "201", "201.0"); else None.
 
@@ -89,10 +95,14 @@ def status_code_of(value: object) -> int | None:
     except ValueError:
         return None
     try:
-        return int(text)
+        code = int(text)
     except ValueError:
-        pass
-    try:
-        return int(float(text))
-    except ValueError, OverflowError:
-        return None
+        try:
+            code = int(float(text))
+        except ValueError, OverflowError:
+            return None
+    # ClickSend's codes have three digits. One beyond 64 bits ("1e30") would
+    # land in an event's data and the event entity's attributes, which Home
+    # Assistant's JSON (orjson) cannot write: /api/states and every WebSocket
+    # subscriber would fail. Such a code is no code.
+    return code if _MIN_CODE <= code <= _MAX_CODE else None
