@@ -18,6 +18,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from clicksend_simulator import DEMO_KEY, DEMO_USERNAME
 from tools.hass_harness import (
     ControlApi,
     HassClient,
@@ -27,6 +28,8 @@ from tools.hass_harness import (
     hass_python,
     write_configuration,
 )
+
+DOMAIN = "clicksend_sms"
 
 
 @pytest.fixture(autouse=True)
@@ -120,6 +123,22 @@ class E2E:
         """Return what an earlier step learned, failing clearly if it did not."""
         assert name in self.facts, f"an earlier step did not record {name!r}"
         return self.facts[name]
+
+    async def add_demo_account(self) -> dict[str, Any]:
+        """Add the simulator's demo account through the config flow, as a user would.
+
+        Returns the flow's last step; each test asserts what it needs of it.
+        """
+        form = await self.client.flow("flow", DOMAIN)
+        return await self.client.flow_step(
+            "flow",
+            form["flow_id"],
+            {
+                "username": DEMO_USERNAME,
+                "api_key": DEMO_KEY,
+                "advanced": {"url": self.simulator.base_url},
+            },
+        )
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from clicksend_simulator import DEMO_KEY, DEMO_USERNAME
 from tools.hass_harness import wait_until
 
 from .conftest import E2E
@@ -91,16 +90,7 @@ async def test_set_up_an_account_and_a_recipient_allowed_to_talk_to_assist(
     """Onboard, add the account, and add Alex with Assist by SMS allowed."""
     await e2e.client.onboard()
     await e2e.client.wait_running()
-    form = await e2e.client.flow("flow", DOMAIN)
-    result = await e2e.client.flow_step(
-        "flow",
-        form["flow_id"],
-        {
-            "username": DEMO_USERNAME,
-            "api_key": DEMO_KEY,
-            "advanced": {"url": e2e.simulator.base_url},
-        },
-    )
+    result = await e2e.add_demo_account()
     assert result["type"] == "create_entry"
     entry_id = e2e.facts["entry_id"] = result["result"]["entry_id"]
     e2e.facts["webhook_url"] = result["description_placeholders"]["webhook_url"]

@@ -22,7 +22,6 @@ from datetime import datetime
 import time
 from typing import Any
 
-from clicksend_simulator import DEMO_KEY, DEMO_USERNAME
 from tools.hass_harness import EVENT_RECEIVED, HassWebSocket, drain
 
 from .conftest import E2E
@@ -46,16 +45,7 @@ async def _add_account(e2e: E2E) -> str:
     """Onboard and add the account; its first poll finds nothing."""
     await e2e.client.onboard()
     await e2e.client.wait_running()
-    form = await e2e.client.flow("flow", DOMAIN)
-    result = await e2e.client.flow_step(
-        "flow",
-        form["flow_id"],
-        {
-            "username": DEMO_USERNAME,
-            "api_key": DEMO_KEY,
-            "advanced": {"url": e2e.simulator.base_url},
-        },
-    )
+    result = await e2e.add_demo_account()
     assert result["type"] == "create_entry", result
     await e2e.client.wait_entry_loaded(DOMAIN)
     return str(result["result"]["entry_id"])

@@ -25,7 +25,6 @@ import time
 import aiohttp
 import pytest
 
-from clicksend_simulator import DEMO_KEY, DEMO_USERNAME
 from tools.hass_harness import (
     EVENT_RECEIVED,
     HassClient,
@@ -84,16 +83,7 @@ async def _add_account(e2e: E2E) -> str:
     assert http_config["revert_at"] is None
     assert http_config["stable"]["server_port"] == e2e.hass.port
     await e2e.client.wait_running()
-    form = await e2e.client.flow("flow", DOMAIN)
-    result = await e2e.client.flow_step(
-        "flow",
-        form["flow_id"],
-        {
-            "username": DEMO_USERNAME,
-            "api_key": DEMO_KEY,
-            "advanced": {"url": e2e.simulator.base_url},
-        },
-    )
+    result = await e2e.add_demo_account()
     assert result["type"] == "create_entry", result
     entry_id = str(result["result"]["entry_id"])
     form = await e2e.client.flow("options/flow", entry_id)
