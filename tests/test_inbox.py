@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+import contextlib
 from datetime import timedelta
 import json
 import logging
@@ -793,18 +795,35 @@ async def test_polling_turned_off_in_the_system_options(
     assert polled.count("reply.php") == 1
 
 
-def _held_replies() -> tuple[Any, asyncio.Event, asyncio.Event]:
-    """Make a reply.php that holds its first answer until told to give it."""
+@contextlib.asynccontextmanager
+async def _first_poll_held(
+    hass: HomeAssistant,
+    simulator: ClickSendSimulator,
+    config_entry: MockConfigEntry,
+    message: str,
+) -> AsyncIterator[asyncio.Event]:
+    """Start Home Assistant with an SMS waiting, and hold the first poll.
+
+    Inside, reply.php's first answer waits for ClickSend until the event
+    yielded is set; every later poll is answered at once.
+    """
     asked, answer = asyncio.Event(), asyncio.Event()
     get_replies = ClickSendClient.get_replies
 
-    async def _held(client: ClickSendClient) -> tuple[InboundReply, ...]:
+    async def held(client: ClickSendClient) -> tuple[InboundReply, ...]:
         if not asked.is_set():
             asked.set()
             await answer.wait()
         return await get_replies(client)
 
-    return _held, asked, answer
+    simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message=message)
+    hass.set_state(CoreState.not_running)
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    with patch.object(ClickSendClient, "get_replies", held):
+        await hass.async_start()
+        await asked.wait()
+        yield answer
 
 
 @pytest.mark.parametrize("mode", ["queue", "inbox"])
@@ -821,15 +840,8 @@ async def test_a_reload_during_the_first_poll_fires_nothing_twice(
     reloaded entry fires each SMS once.
     """
     received = async_capture_events(hass, EVENT_RECEIVED)
-    held, asked, answer = _held_replies()
     simulator.set_mode(mode)
-    simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="once")
-    hass.set_state(CoreState.not_running)
-    config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    with patch.object(ClickSendClient, "get_replies", held):
-        await hass.async_start()
-        await asked.wait()
+    async with _first_poll_held(hass, simulator, config_entry, "once") as answer:
         assert await hass.config_entries.async_reload(config_entry.entry_id)
         answer.set()
         await hass.async_block_till_done(wait_background_tasks=True)
@@ -845,14 +857,7 @@ async def test_an_unload_during_the_first_poll_fires_nothing(
 ) -> None:
     """Nothing fires, nothing more is polled, once the entry has gone."""
     received = async_capture_events(hass, EVENT_RECEIVED)
-    held, asked, answer = _held_replies()
-    simulator.inject_reply(DEMO_USERNAME, from_number=REAL, message="late")
-    hass.set_state(CoreState.not_running)
-    config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    with patch.object(ClickSendClient, "get_replies", held):
-        await hass.async_start()
-        await asked.wait()
+    async with _first_poll_held(hass, simulator, config_entry, "late") as answer:
         assert await hass.config_entries.async_unload(config_entry.entry_id)
         answer.set()
         await hass.async_block_till_done(wait_background_tasks=True)
