@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
+import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import yaml
@@ -458,6 +459,17 @@ async def test_a_boolean_is_no_number(
     with pytest.raises(ServiceValidationError) as err:
         await _send(hass, to=[True], message="Yes")
     assert err.value.translation_key == "unknown_recipient"
+
+
+async def test_a_row_that_is_neither_text_nor_a_number_is_named(
+    hass: HomeAssistant, simulator: ClickSendSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """A mapping among the rows of "to" (from YAML) is refused, naming its row."""
+    with pytest.raises(probatio.Invalid) as err:
+        await _send(hass, to=["Alex", {"name": "Sam"}], message="Hi")
+    assert err.value.path == ["to", 1]
+    assert str(err.value) == "value should be a string at 'to[1]'"
+    assert not simulator.sent
 
 
 async def test_thousands_of_refusals_are_summarised(

@@ -39,7 +39,7 @@ from .const import (
 from .data import ClickSendConfigEntry
 from .entity import ClickSendEntity
 from .sending import SmsRequest, async_send
-from .services import recipient, without_blank_rows
+from .services import recipients
 
 # Sending is not limited here: ClickSend queues messages itself.
 PARALLEL_UPDATES = 0
@@ -48,7 +48,7 @@ PARALLEL_UPDATES = 0
 # stays a number (rather than become text without its "+"), to be read with
 # the same care as send_sms's "to".
 LEGACY_SERVICE_SCHEMA = NOTIFY_SERVICE_SCHEMA.extend(
-    {probatio.Optional(ATTR_TARGET): probatio.All(cv.ensure_list, [recipient])}
+    {probatio.Optional(ATTR_TARGET): recipients}
 )
 
 LEGACY_DATA_SCHEMA = probatio.Schema(
@@ -161,7 +161,7 @@ class ClickSendNotificationService(BaseNotificationService):
                 translation_key="config_entry_not_loaded",
                 translation_placeholders={"account": self._entry.title},
             )
-        targets = without_blank_rows(list(kwargs.get(ATTR_TARGET) or []))
+        targets = list(kwargs.get(ATTR_TARGET) or [])
         if not targets:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="target_required"

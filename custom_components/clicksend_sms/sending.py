@@ -49,17 +49,15 @@ class NumberFromTemplate(str):
     __slots__ = ()
 
 
-def _read_number(text: str, country: str | None) -> str:
-    """Read a phone number; one that came as a number, with care.
+def _read_template_number(digits: NumberFromTemplate, country: str | None) -> str:
+    """Read a phone number that came as a number, with care.
 
     "+61400000001" rendered by a template arrives as 61400000001: the client
     reads such digits both ways (international, national) and refuses them
     when it cannot tell, and the user is asked to write the number as text.
     """
-    if not isinstance(text, NumberFromTemplate):
-        return normalize_number(text, country)
     try:
-        return number_from_digits(str(text), country)
+        return number_from_digits(str(digits), country)
     except AmbiguousNumberError as err:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
@@ -68,9 +66,9 @@ def _read_number(text: str, country: str | None) -> str:
         ) from err
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class SmsRequest:
-    """What the user asked to send."""
+    """What the user asked to send (made for each send, and never changed)."""
 
     to: list[str]
     message: str
@@ -105,7 +103,7 @@ def _resolve_recipients(
     for item in to:
         if isinstance(item, NumberFromTemplate):
             # Never a name, even when it renders as "inf".
-            number = _read_number(item, country)
+            number = _read_template_number(item, country)
         elif _has_letter(text := str(item).strip()):
             if by_name is None:
                 by_name = _names(subentries)
@@ -125,7 +123,7 @@ def _resolve_recipients(
             resolved.setdefault(*named[0])
             continue
         else:
-            number = _read_number(text, country)
+            number = normalize_number(text, country)
         if number not in resolved:
             if by_number is None:
                 # A saved recipient's number, however it is given, brings
@@ -251,7 +249,7 @@ async def async_send(
     accepted = len(rejected) < len(sent.recipients)
     if accepted:
         runtime.account.balance_changed()
-    if any(result.result_code == CODE_LOW_CREDIT for result in rejected):
+    if rejected and any(result.result_code == CODE_LOW_CREDIT for result in rejected):
         runtime.account.credit_exhausted()
     if rejected and (not partial_ok or not accepted):
         raise HomeAssistantError(

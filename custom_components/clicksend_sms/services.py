@@ -51,9 +51,9 @@ def recipient(value: Any) -> str:
     it is a whole number; anything else it renders as is refused there as
     ambiguous, never read with its "." as a separator.
     """
-    if isinstance(value, bool):
-        return cv.string(value)
-    if isinstance(value, int):
+    if type(value) is str:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
         return NumberFromTemplate(value)
     if isinstance(value, float):
         if math.isfinite(value) and value.is_integer():
@@ -62,20 +62,32 @@ def recipient(value: Any) -> str:
     return cv.string(value)
 
 
-def without_blank_rows(values: list[str]) -> list[str]:
-    """Leave out the empty rows of "to": the UI's list keeps one at its end.
+def recipients(value: Any) -> list[str]:
+    """Read "to" (one recipient or a list), leaving out blank rows.
 
-    Nothing but blank rows is no recipient at all, and is refused as that.
+    The UI's list keeps an empty row at its end. Nothing but blank rows is
+    no recipient at all, and is refused as that when sending. One pass over
+    the rows, rather than a validator for each step, since every send pays
+    for it.
     """
-    return [value for value in values if value.strip()]
+    rows = []
+    for index, row in enumerate(
+        value if type(value) is list else cv.ensure_list(value)
+    ):
+        try:
+            text = recipient(row)
+        except probatio.Invalid as err:
+            # Name the row, as a list schema would.
+            raise probatio.Invalid(err.msg, path=[index]) from None
+        if text.strip():
+            rows.append(text)
+    return rows
 
 
 SEND_SMS_SCHEMA = probatio.Schema(
     {
         probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
-        probatio.Required(ATTR_TO): probatio.All(
-            cv.ensure_list, [recipient], without_blank_rows
-        ),
+        probatio.Required(ATTR_TO): recipients,
         probatio.Required(ATTR_MESSAGE): cv.string,
         probatio.Optional(ATTR_SENDER_ID): cv.string,
         probatio.Optional(ATTR_SCHEDULE): cv.datetime,

@@ -108,10 +108,13 @@ class _Secret:
     whatever the key's length: a subaccount password may be short.
     """
 
-    __slots__ = ("body_forms", "forms", "pattern", "value")
+    __slots__ = ("body_forms", "credentials", "forms", "pattern", "value")
 
-    def __init__(self, value: str) -> None:
+    def __init__(self, value: str, username: str) -> None:
         self.value = value
+        # The fields that open every request's form, encoded once (as
+        # urlencode would encode them in each).
+        self.credentials = urlencode({"username": username, "key": value})
         # The key as it could appear in a body: raw, URL- or XML-encoded.
         forms = (
             {value, quote_plus(value), quote(value, safe=""), escape(value)}
@@ -194,7 +197,7 @@ class ClickSendClient:
             raise ValueError("max_concurrency must be at least 1")
         self._session = session
         self._username = username
-        self._key = _Secret(api_key)
+        self._key = _Secret(api_key, username)
         self._base_url = validate_base_url(base_url)
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         # Shared by every request of this client, not only one send's parts.
@@ -286,37 +289,16 @@ class ClickSendClient:
                 if sender is None
                 else {**fields, "senderid": validate_sender_id(sender)}
             )
-            chunks.extend(
+            chunks += [
                 (group[start : start + MAX_RECIPIENTS_PER_REQUEST], group_fields)
                 for start in range(0, len(group), MAX_RECIPIENTS_PER_REQUEST)
-            )
-        # One request needs no task of its own.
-        outcomes = (
-            [await self._send_chunk(*chunks[0])]
-            if len(chunks) == 1
-            else await self._send_chunks(chunks)
-        )
-        errors = [
-            outcome for outcome in outcomes if isinstance(outcome, ClickSendError)
-        ]
-        if len(errors) == len(outcomes):
-            raise next(
-                (err for err in errors if isinstance(err, InsufficientCreditError)),
-                errors[0],
-            )
-        by_number: dict[str, RecipientResult] = {}
-        for (chunk, _), outcome in zip(chunks, outcomes, strict=True):
-            # Other parts went out: report a failed part's recipients as failed.
-            by_number.update(
-                zip(
-                    chunk,
-                    failed_results(chunk, outcome)
-                    if isinstance(outcome, ClickSendError)
-                    else outcome,
-                    strict=True,
-                )
-            )
-        results = tuple(by_number[number] for number in numbers)
+            ]
+        if len(chunks) == 1:
+            # One request: no task of its own, and its results are already
+            # in the order of the numbers (its error is the send's).
+            results = await self._send_request(*chunks[0])
+        else:
+            results = _merge(numbers, chunks, await self._send_chunks(chunks))
         _raise_for_account_failure(results)
         sent = SendResult(results, info, len(chunks))
         if _LOGGER.isEnabledFor(logging.DEBUG):
@@ -348,13 +330,19 @@ class ClickSendClient:
     async def _send_chunk(
         self, chunk: Sequence[str], fields: Mapping[str, str]
     ) -> tuple[RecipientResult, ...] | ClickSendError:
-        """Send one request; return its error rather than cancel the others."""
+        """Send one request of several; return its error rather than cancel the others."""
         try:
-            results = await self._request(
-                "send.php", {"to": ",".join(chunk), **fields}, parse_send
-            )
+            return await self._send_request(chunk, fields)
         except ClickSendError as err:
             return err
+
+    async def _send_request(
+        self, chunk: Sequence[str], fields: Mapping[str, str]
+    ) -> tuple[RecipientResult, ...]:
+        """Send the message to one request's numbers; a result for each, in order."""
+        results = await self._request(
+            "send.php", {"to": ",".join(chunk), **fields}, parse_send
+        )
         return _match(chunk, self._redact_results(results))
 
     def _redact_results(
@@ -367,8 +355,10 @@ class ClickSendClient:
         """
         if not self._key.found(
             "\n".join(
-                f"{r.to}\n{r.message_id}\n{r.result_code}\n{r.error_text}\n{r.currency}"
-                for r in results
+                [
+                    f"{r.to}\n{r.message_id}\n{r.result_code}\n{r.error_text}\n{r.currency}"
+                    for r in results
+                ]
             )
         ):
             return results
@@ -389,13 +379,15 @@ class ClickSendClient:
         self, endpoint: str, fields: Mapping[str, str], parse: Callable[[bytes], T]
     ) -> T:
         """POST the form, read a bounded body and parse it."""
-        form = {"username": self._username, "key": self._key.value, **fields}
+        form = self._key.credentials
+        if fields:
+            form = f"{form}&{urlencode(fields)}"
         async with self._semaphore:
             started = time.monotonic()
             try:
                 async with self._session.post(
                     self._base_url + endpoint,
-                    data=urlencode(form).encode(),
+                    data=form.encode(),
                     headers=_HEADERS,
                     timeout=self._timeout,
                     # A redirect would carry the form, key included, elsewhere.
@@ -456,9 +448,14 @@ class ClickSendClient:
                 f"(HTTP {status}, {self._content_type(response)}): "
                 f"{self._excerpt(body)}"
             ) from None
-        _LOGGER.debug(
-            "%s: HTTP %s in %.0f ms, result %s", endpoint, status, elapsed, SUCCESS_CODE
-        )
+        if _LOGGER.isEnabledFor(logging.DEBUG):
+            _LOGGER.debug(
+                "%s: HTTP %s in %.0f ms, result %s",
+                endpoint,
+                status,
+                elapsed,
+                SUCCESS_CODE,
+            )
         return result
 
     def _redact(self, text: str) -> str:
@@ -501,6 +498,37 @@ async def _read_bounded(response: aiohttp.ClientResponse) -> bytes | None:
     return bytes(body)
 
 
+def _merge(
+    numbers: Sequence[str],
+    chunks: Sequence[tuple[Sequence[str], Mapping[str, str]]],
+    outcomes: Sequence[tuple[RecipientResult, ...] | ClickSendError],
+) -> tuple[RecipientResult, ...]:
+    """Join the requests' results in the order of the numbers.
+
+    A request that failed reports its recipients as failed, as long as
+    another went out; when none did, its error is raised (lack of credit
+    first: it is the cause a user can act on).
+    """
+    errors = [outcome for outcome in outcomes if isinstance(outcome, ClickSendError)]
+    if len(errors) == len(outcomes):
+        raise next(
+            (err for err in errors if isinstance(err, InsufficientCreditError)),
+            errors[0],
+        )
+    by_number: dict[str, RecipientResult] = {}
+    for (chunk, _), outcome in zip(chunks, outcomes, strict=True):
+        by_number.update(
+            zip(
+                chunk,
+                failed_results(chunk, outcome)
+                if isinstance(outcome, ClickSendError)
+                else outcome,
+                strict=True,
+            )
+        )
+    return tuple(by_number[number] for number in numbers)
+
+
 def _log_failure(endpoint: str, started: float, err: BaseException) -> None:
     _LOGGER.debug(
         "%s: failed after %.0f ms: %s",
@@ -522,9 +550,7 @@ def _match(
     """
     # What ClickSend's example shows, and so the usual answer: each number
     # as sent, in order. Matching would give each result its own place.
-    if len(results) == len(chunk) and all(
-        result.to == number for result, number in zip(results, chunk, strict=True)
-    ):
+    if [result.to for result in results] == [*chunk]:
         return tuple(results)
     positions: dict[str, deque[int]] = {}
     for index, result in enumerate(results):

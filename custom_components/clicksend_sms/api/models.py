@@ -62,12 +62,12 @@ class SendResult:
     @property
     def accepted(self) -> tuple[RecipientResult, ...]:
         """The recipients ClickSend queued the message for."""
-        return tuple(result for result in self.recipients if result.accepted)
+        return tuple([result for result in self.recipients if result.accepted])
 
     @property
     def rejected(self) -> tuple[RecipientResult, ...]:
         """The recipients ClickSend refused."""
-        return tuple(result for result in self.recipients if not result.accepted)
+        return tuple([result for result in self.recipients if not result.accepted])
 
     @property
     def total_price(self) -> float:

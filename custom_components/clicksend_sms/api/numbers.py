@@ -217,7 +217,7 @@ def normalize_recipients(
     if isinstance(numbers, str):
         numbers = (numbers,)
     # A dict keeps insertion order, and so the first occurrence.
-    unique = dict.fromkeys(normalize_number(number, country) for number in numbers)
+    unique = dict.fromkeys([normalize_number(number, country) for number in numbers])
     if not unique:
         raise NoRecipientsError
     return tuple(unique)

@@ -100,7 +100,8 @@ def load_document(body: bytes) -> Element:
         raise ClickSendResponseError(
             f"the answer is larger than {MAX_RESPONSE_BYTES} bytes"
         )
-    if _DTD.search(body):
+    # Every declaration starts "<!": most answers need no search for one.
+    if b"<!" in body and _DTD.search(body):
         raise ClickSendResponseError("the answer declares a DTD or entities")
     try:
         # ClickSend declares UTF-8; decoding here keeps other encodings (and
@@ -173,10 +174,7 @@ def parse_send(body: bytes) -> tuple[RecipientResult, ...]:
                 error_text=_field(message, "errortext"),
                 price=_price(_field(message, "price")),
                 # The ISO code (USD) says more than the symbol ($).
-                currency=(
-                    _field(message, "currency_type")
-                    or _field(message, "currency_symbol")
-                ),
+                currency=_field(message, "currency_type", "currency_symbol"),
             )
         )
     return tuple(results)
@@ -285,14 +283,15 @@ def _collection(body: bytes, name: str, item: str, count: str) -> list[Element]:
         raise ClickSendResponseError(f"the answer has neither <result> nor <{name}>")
     elements = _elements(holder, item)
     # The count is informative only: a mismatch is worth a note, not a failure.
-    if isinstance(holder, dict) and _field(holder, count) not in {
-        "",
-        str(len(elements)),
-    }:
+    if (
+        isinstance(holder, dict)
+        and (announced := _field(holder, count))
+        and announced != str(len(elements))
+    ):
         _LOGGER.debug(
             "<%s> announces %s %s elements, holds %d",
             name,
-            _field(holder, count)[:_NAME_EXCERPT],
+            announced[:_NAME_EXCERPT],
             item,
             len(elements),
         )
@@ -344,24 +343,35 @@ def _result_code(element: Element) -> str | None:
 def _field(element: Mapping[str, Any], *names: str) -> str:
     """Return the text of the first of the names that has one; "" if none has.
 
-    An element with attributes parses as a dict, a repeated one as a list;
-    pushed forms may carry numbers.
+    Usually the value is plain text, and ASCII text holds no lone surrogate:
+    that is read at once. An element with attributes parses as a dict, a
+    repeated one as a list; pushed forms may carry numbers.
     """
     for name in names:
         value = element.get(name)
-        if isinstance(value, list):
-            value = value[0] if value else None
-        if isinstance(value, dict):
-            value = value.get("#text")
-        if isinstance(value, str):
-            text = valid_text(value).strip()
-        elif isinstance(value, int | float):
-            text = str(value)
-        else:
+        if value is None:
             continue
+        if type(value) is not str:
+            value = _text_of(value)
+            if value is None:
+                continue
+        text = (value if value.isascii() else valid_text(value)).strip()
         if text:
             return text
     return ""
+
+
+def _text_of(value: object) -> str | None:
+    """Return the text of a value that is not plain text, or None if it has none."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("#text")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return str(value)
+    return None
 
 
 def valid_text(text: str) -> str:

@@ -94,7 +94,9 @@ def message_info(message: str) -> MessageInfo:
     characters = set(message)
     if characters <= _GSM7:
         double = characters & GSM7_EXTENSION
-        length = len(message) + sum(message.count(char) for char in double)
+        length = len(message)
+        if double:
+            length += sum(message.count(char) for char in double)
         if length <= _GSM7_SINGLE:
             return MessageInfo(Encoding.GSM7, length, 1)
         widths = [2 if char in double else 1 for char in message]
@@ -114,6 +116,8 @@ def check_text(text: str, field: str) -> str:
     A template can make one ("{{ '\ud83d' }}"), and no encoding can carry
     it: refused here rather than fail inside the HTTP request.
     """
+    if text.isascii():
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
