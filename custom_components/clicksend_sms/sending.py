@@ -129,8 +129,9 @@ def _resolve_recipients(
                 # A saved recipient's number, however it is given, brings
                 # its sender ID.
                 by_number = {
-                    subentry.data[CONF_PHONE_NUMBER]: subentry.data.get(CONF_SENDER_ID)
+                    subentry.data[CONF_PHONE_NUMBER]: sender_id
                     for subentry in subentries
+                    if (sender_id := subentry.data.get(CONF_SENDER_ID))
                 }
             resolved[number] = by_number.get(number)
     if not resolved:

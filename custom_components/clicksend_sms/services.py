@@ -51,8 +51,6 @@ def recipient(value: Any) -> str:
     it is a whole number; anything else it renders as is refused there as
     ambiguous, never read with its "." as a separator.
     """
-    if type(value) is str:
-        return value
     if isinstance(value, int) and not isinstance(value, bool):
         return NumberFromTemplate(value)
     if isinstance(value, float):
@@ -75,7 +73,7 @@ def recipients(value: Any) -> list[str]:
         value if type(value) is list else cv.ensure_list(value)
     ):
         try:
-            text = recipient(row)
+            text = row if type(row) is str else recipient(row)
         except probatio.Invalid as err:
             # Name the row, as a list schema would.
             raise probatio.Invalid(err.msg, path=[index]) from None

@@ -277,8 +277,11 @@ def _collection(body: bytes, name: str, item: str, count: str) -> list[Element]:
     """
     document = load_document(body)
     holder = document.get(name)
-    found_outside = _raise_for_result(document)
-    found_inside = isinstance(holder, dict) and _raise_for_result(holder)
+    # Most answers carry their result in one place only, or none at all.
+    found_outside = "result" in document and _raise_for_result(document)
+    found_inside = (
+        isinstance(holder, dict) and "result" in holder and _raise_for_result(holder)
+    )
     if name not in document and not (found_outside or found_inside):
         raise ClickSendResponseError(f"the answer has neither <result> nor <{name}>")
     elements = _elements(holder, item)
