@@ -346,19 +346,17 @@ def _result_code(element: Element) -> str | None:
 def _field(element: Mapping[str, Any], *names: str) -> str:
     """Return the text of the first of the names that has one; "" if none has.
 
-    Usually the value is plain text, and ASCII text holds no lone surrogate:
-    that is read at once. An element with attributes parses as a dict, a
-    repeated one as a list; pushed forms may carry numbers.
+    Usually the value is plain text, read at once. An element with
+    attributes parses as a dict, a repeated one as a list; pushed forms may
+    carry numbers.
     """
     for name in names:
         value = element.get(name)
-        if value is None:
-            continue
         if type(value) is not str:
             value = _text_of(value)
             if value is None:
                 continue
-        text = (value if value.isascii() else valid_text(value)).strip()
+        text = valid_text(value).strip()
         if text:
             return text
     return ""
@@ -383,7 +381,10 @@ def valid_text(text: str) -> str:
     JSON can carry them ("\ud83d"); Python keeps them in a str, but they
     cannot be encoded, so one in an event's data would break every write of
     Home Assistant's states. Pairs are joined, as they should have been.
+    ASCII text (most of it) holds none, and needs no encoding to show it.
     """
+    if text.isascii():
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
